@@ -1,0 +1,1 @@
+"""Search: the tokenizer, the backend interface and its embedded and Elasticsearch backends."""
