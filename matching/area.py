@@ -1,0 +1,146 @@
+"""Suggest taxonomy areas for a text: the plan's fields and the 绿色产业指导目录 (2019) categories.
+
+Each area is a document (name, key terms, description). A text is compared with every area by
+character n-gram TF-IDF cosine and, when an embedder is given, by embedding cosine; each signal is
+divided by its best value over the areas, and the two are averaged. Plan areas also gain from
+their key terms found verbatim in the text. Catalogue rows are scored at the third level and
+reported at the second level (二级目录, e.g. "3.1 新能源与清洁能源装备制造"), the level a poster
+picks from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from matching.embedder import TextEmbedder
+from matching.taxonomy import GreenCatalogueRow, PlanArea, green_catalogue_rows, plan_areas
+from search.tokenize import normalize
+
+PLAN = "plan"
+GREEN_INDUSTRY = "green-industry-2019"
+_TERM_BONUS = 0.15  # per key term found verbatim, at most three
+_EMBEDDING_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class AreaCandidate:
+    taxonomy: str  # "plan" | "green-industry-2019"
+    code: str
+    name: str
+    score: float
+
+
+def _plan_document(area: PlanArea) -> str:
+    return f"{area.name} {' '.join(area.terms)} {area.description}"
+
+
+def _green_document(row: GreenCatalogueRow) -> str:
+    return f"{row.level2_name} {row.name} {row.description}"
+
+
+class _AreaIndex:
+    def __init__(self, documents: Sequence[str], embedder: TextEmbedder | None):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 2), sublinear_tf=True)
+        self.tfidf = self.vectorizer.fit_transform([normalize(d) for d in documents])
+        self.embedder = embedder
+        self.vectors = embedder.embed_documents(list(documents)) if embedder else None
+
+    def similarities(self, text: str, query_vector: np.ndarray | None) -> np.ndarray:
+        lexical = (self.tfidf @ self.vectorizer.transform([normalize(text)]).T).toarray().ravel()
+        lexical = lexical / lexical.max() if lexical.max() > 0 else lexical
+        if self.vectors is None or query_vector is None:
+            return lexical
+        semantic = self.vectors @ query_vector
+        # rescale between the worst and best area: e5 cosines sit in a narrow, high band
+        spread = semantic.max() - semantic.min()
+        semantic = (semantic - semantic.min()) / spread if spread > 0 else np.zeros_like(semantic)
+        return (1 - _EMBEDDING_SHARE) * lexical + _EMBEDDING_SHARE * semantic
+
+
+class AreaClassifier:
+    """Build once (it indexes both taxonomies) and reuse."""
+
+    def __init__(
+        self,
+        embedder: TextEmbedder | None = None,
+        *,
+        plan: Sequence[PlanArea] | None = None,
+        green_rows: Sequence[GreenCatalogueRow] | None = None,
+    ):
+        self.embedder = embedder
+        areas = plan if plan is not None else plan_areas()
+        self.plan_fields = [a for a in areas if a.level == "field"] or list(areas)
+        self.green_rows = list(green_rows if green_rows is not None else green_catalogue_rows())
+        self._plan_index = (
+            _AreaIndex([_plan_document(a) for a in self.plan_fields], embedder)
+            if self.plan_fields
+            else None
+        )
+        self._green_index = (
+            _AreaIndex([_green_document(r) for r in self.green_rows], embedder)
+            if self.green_rows
+            else None
+        )
+        self._plan_terms = [[normalize(t) for t in a.terms] for a in self.plan_fields]
+
+    def suggest(
+        self, text: str, *, limit: int = 3, exclude_green_codes: Collection[str] = ()
+    ) -> list[AreaCandidate]:
+        """Top ``limit`` plan fields, then top ``limit`` catalogue categories, best first.
+
+        ``exclude_green_codes`` leaves catalogue rows out (for evaluating on the rows themselves).
+        """
+        if not text or not text.strip():
+            return []
+        query = self.embedder.embed_query(text) if self.embedder else None
+        return [
+            *self.suggest_plan(text, query, limit),
+            *self.suggest_green(text, query, limit, exclude_green_codes),
+        ]
+
+    def suggest_plan(
+        self, text: str, query: np.ndarray | None, limit: int = 3
+    ) -> list[AreaCandidate]:
+        if self._plan_index is None:
+            return []
+        scores = self._plan_index.similarities(text, query)
+        folded = normalize(text)
+        hits = np.array([min(3, sum(t in folded for t in terms)) for terms in self._plan_terms])
+        scores = scores + _TERM_BONUS * hits
+        scores = scores / max(float(scores.max()), 1e-9)
+        order = np.argsort(-scores)[:limit]
+        return [
+            AreaCandidate(
+                PLAN, self.plan_fields[i].code, self.plan_fields[i].name, round(float(scores[i]), 4)
+            )
+            for i in order
+            if scores[i] > 0
+        ]
+
+    def suggest_green(
+        self,
+        text: str,
+        query: np.ndarray | None,
+        limit: int = 3,
+        exclude_codes: Collection[str] = (),
+    ) -> list[AreaCandidate]:
+        if self._green_index is None:
+            return []
+        scores = self._green_index.similarities(text, query)
+        best: dict[str, tuple[float, GreenCatalogueRow]] = {}
+        for score, row in zip(scores, self.green_rows, strict=True):
+            if row.code in exclude_codes:
+                continue
+            if row.level2_code not in best or score > best[row.level2_code][0]:
+                best[row.level2_code] = (float(score), row)
+        ranked = sorted(best.values(), key=lambda item: -item[0])[:limit]
+        return [
+            AreaCandidate(GREEN_INDUSTRY, row.level2_code, row.level2_name, round(score, 4))
+            for score, row in ranked
+            if score > 0
+        ]
