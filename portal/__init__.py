@@ -1,0 +1,122 @@
+"""The Flask portal of the low-carbon technology catalogue and matchmaking platform."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+from portal.config import Config, instance_sqlite_uri
+from portal.errors import configure_error_handlers
+from portal.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from portal.logging_setup import configure_logging
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
+    """Build the portal. `config` is a Config class or a mapping of overrides."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    configure_settings(app, config)
+    configure_logging(app)
+    configure_extensions(app)
+    configure_blueprints(app)
+    configure_templates(app)
+    configure_error_handlers(app)
+    configure_cli(app)
+    return app
+
+
+def configure_settings(app: Flask, config: type[Config] | Mapping[str, Any] | None) -> None:
+    app.config.from_object(Config)
+    if isinstance(config, type):
+        app.config.from_object(config)
+    elif config is not None:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = instance_sqlite_uri(app.instance_path)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def _instance_secret(instance: Path) -> str:
+    """A per-installation secret kept in instance/, created on first start (never in git)."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        os.chmod(path, 0o600)
+    return path.read_text().strip()
+
+
+def configure_extensions(app: Flask) -> None:
+    from portal import models  # noqa: F401  (registers every table with the metadata)
+    from portal.auth.models import User
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(PROJECT_ROOT / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    # Chinese first: English only when the browser prefers it over Chinese.
+    best = request.accept_languages.best_match(["zh", "zh_CN", "en"]) if request else None
+    return "en" if best == "en" else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def configure_blueprints(app: Flask) -> None:
+    from portal.admin import bp as admin_bp
+    from portal.auth import bp as auth_bp
+    from portal.main import bp as main_bp
+    from portal.orgs import bp as orgs_bp
+
+    for blueprint in (main_bp, auth_bp, orgs_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def configure_templates(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from portal.security import Action, can, is_staff
+
+    @app.context_processor
+    def inject_policy() -> dict[str, Any]:
+        return {"can": can, "Action": Action, "is_staff": is_staff, "current_locale": get_locale}
+
+
+def configure_cli(app: Flask) -> None:
+    from portal.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,81 @@
+"""What technologies, products and needs share: the publication workflow and its fields."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from portal.model_mixins import TimestampMixin, enum_column
+
+
+class ListingStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class TransferMode(enum.StrEnum):
+    LICENSE = "license"
+    ASSIGNMENT = "assignment"
+    JOINT_DEVELOPMENT = "joint_development"
+    EQUITY = "equity"
+    SERVICE = "service"
+
+
+# Allowed moves of the workflow; anything else is refused by the service layer.
+STATUS_TRANSITIONS: dict[ListingStatus, frozenset[ListingStatus]] = {
+    ListingStatus.DRAFT: frozenset({ListingStatus.SUBMITTED, ListingStatus.ARCHIVED}),
+    ListingStatus.SUBMITTED: frozenset(
+        {ListingStatus.PUBLISHED, ListingStatus.DRAFT, ListingStatus.ARCHIVED}
+    ),
+    ListingStatus.PUBLISHED: frozenset({ListingStatus.ARCHIVED, ListingStatus.DRAFT}),
+    ListingStatus.ARCHIVED: frozenset({ListingStatus.DRAFT}),
+}
+
+
+class ListingMixin(TimestampMixin):
+    """Columns of every listing: text, classification, contact, owner and workflow."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    summary: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    keywords: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    transfer_modes: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    contact_name: Mapped[str | None] = mapped_column(String(80))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[ListingStatus] = mapped_column(
+        enum_column(ListingStatus), nullable=False, default=ListingStatus.DRAFT, index=True
+    )
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    view_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    expires_at: Mapped[date | None] = mapped_column(Date)
+    is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    source: Mapped[str | None] = mapped_column(String(300))
+
+    @declared_attr
+    def area_id(cls) -> Mapped[int | None]:  # noqa: N805 - SQLAlchemy declared_attr
+        return mapped_column(ForeignKey("taxonomy_areas.id", ondelete="SET NULL"), index=True)
+
+    @declared_attr
+    def industry_area_id(cls) -> Mapped[int | None]:  # noqa: N805
+        return mapped_column(ForeignKey("taxonomy_areas.id", ondelete="SET NULL"))
+
+    @declared_attr
+    def owner_org_id(cls) -> Mapped[int]:  # noqa: N805
+        return mapped_column(
+            ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+
+    @declared_attr
+    def created_by_id(cls) -> Mapped[int | None]:  # noqa: N805
+        return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def is_expired(self, today: date) -> bool:
+        return self.expires_at is not None and self.expires_at < today

@@ -1,0 +1,10 @@
+"""Imports every model module so that metadata (and Alembic) sees all tables."""
+
+from portal.audit.models import AuditLog
+from portal.auth.models import User
+from portal.catalogue.models import Technology
+from portal.needs.models import Need
+from portal.orgs.models import Organization
+from portal.taxonomy.models import TaxonomyArea
+
+__all__ = ["AuditLog", "Need", "Organization", "TaxonomyArea", "Technology", "User"]

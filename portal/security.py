@@ -1,0 +1,99 @@
+"""Who may do what: every permission check of the portal lives here.
+
+Views and services ask `can(user, action, target)` or call `ensure(...)`; nothing
+else compares roles, so the policy can be read (and tested) in one place.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user
+
+from portal.auth.models import Role, User
+from portal.orgs.models import Organization
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+STAFF_ROLES = frozenset({Role.BROKER, Role.ADMIN})
+
+
+class Action(enum.StrEnum):
+    CREATE_TECHNOLOGY = "create_technology"
+    CREATE_NEED = "create_need"
+    EDIT_LISTING = "edit_listing"
+    SUBMIT_LISTING = "submit_listing"
+    REVIEW_LISTING = "review_listing"
+    ARCHIVE_LISTING = "archive_listing"
+    VIEW_UNPUBLISHED = "view_unpublished"
+    EDIT_ORGANIZATION = "edit_organization"
+    VERIFY_ORGANIZATION = "verify_organization"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    MANAGE_USERS = "manage_users"
+
+
+def is_staff(user: User | None) -> bool:
+    return user is not None and user.is_authenticated and user.role in STAFF_ROLES
+
+
+def _belongs_to(user: User, org_id: int | None) -> bool:
+    return org_id is not None and user.organization_id == org_id
+
+
+def _owner_org_id(target: Any) -> int | None:
+    if isinstance(target, Organization):
+        return target.id
+    return getattr(target, "owner_org_id", None)
+
+
+def can(user: User | None, action: Action, target: Any = None) -> bool:
+    """The whole policy. `target` is the listing or organization acted on, if any."""
+    if user is None or not user.is_authenticated or not user.active:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    staff = user.role == Role.BROKER
+    owns = _belongs_to(user, _owner_org_id(target))
+    match action:
+        case Action.CREATE_TECHNOLOGY:
+            return user.role == Role.RESEARCHER and user.organization_id is not None
+        case Action.CREATE_NEED:
+            return user.role == Role.ENTERPRISE and user.organization_id is not None
+        case Action.EDIT_LISTING | Action.SUBMIT_LISTING | Action.ARCHIVE_LISTING:
+            return owns or staff
+        case Action.VIEW_UNPUBLISHED:
+            return owns or staff
+        case Action.REVIEW_LISTING | Action.VERIFY_ORGANIZATION | Action.VIEW_AUDIT_LOG:
+            return staff
+        case Action.EDIT_ORGANIZATION:
+            return owns
+        case Action.MANAGE_USERS:
+            return False
+    return False
+
+
+def ensure(user: User | None, action: Action, target: Any = None) -> None:
+    """Abort with 403 (401 for anonymous users) unless the policy allows the action."""
+    if can(user, action, target):
+        return
+    if user is None or not user.is_authenticated:
+        abort(401)
+    abort(403)
+
+
+def requires(action: Action) -> Callable[[F], F]:
+    """View decorator for actions that need no target object."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            ensure(current_user, action)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

@@ -1,0 +1,97 @@
+"""Fixtures shared by the portal's tests: an app per database backend, a client, log-in helper.
+
+Every app test runs on SQLite and on PostgreSQL (TEST_DATABASE_URL). Without that
+variable the PostgreSQL runs are skipped locally; under CI=true they fail instead,
+so a CI run can never pass by silently not testing PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from portal import create_app
+from portal.auth.models import Role, User
+from portal.config import TestConfig
+from portal.extensions import db
+from portal.orgs.models import OrgKind
+from tests.factories import AuthActions, make_org, make_user
+
+
+def require_service(env_var: str, what: str) -> str:
+    """The service URL from env_var; skip without it locally, fail without it in CI."""
+    url = os.environ.get(env_var)
+    if url:
+        return url
+    message = f"{what} not available: set {env_var}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " (CI must run against the real service)")
+    pytest.skip(message)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+    return require_service("TEST_DATABASE_URL", "PostgreSQL")
+
+
+def _drop_everything() -> None:
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(TestConfig)
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=database_url,
+        WTF_CSRF_ENABLED=False,
+        SEARCH_INDEX_DIR=str(tmp_path / "search"),
+    )
+    app.instance_path = str(tmp_path / "instance")
+    with app.app_context():
+        _drop_everything()
+        db.create_all()
+        yield app
+        db.session.remove()
+        _drop_everything()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def people(app: Flask) -> dict[str, User]:
+    """One account per role, in two universities and two enterprises."""
+    xmu = make_org("厦门大学", OrgKind.UNIVERSITY)
+    iue = make_org("中国科学院城市环境研究所", OrgKind.INSTITUTE)
+    firm = make_org("厦门示例新能源有限公司", OrgKind.ENTERPRISE)
+    other_firm = make_org("厦门另一家企业有限公司", OrgKind.ENTERPRISE)
+    return {
+        "researcher": make_user("researcher@test.xm", Role.RESEARCHER, xmu),
+        "other_researcher": make_user("other@test.xm", Role.RESEARCHER, iue),
+        "enterprise": make_user("enterprise@test.xm", Role.ENTERPRISE, firm),
+        "other_enterprise": make_user("other-ent@test.xm", Role.ENTERPRISE, other_firm),
+        "broker": make_user("broker@test.xm", Role.BROKER),
+        "admin": make_user("admin@test.xm", Role.ADMIN),
+    }
