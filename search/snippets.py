@@ -1,0 +1,69 @@
+"""Highlighted snippets, made the same way for every backend.
+
+The original text is HTML-escaped first and <mark> tags are added after, so a snippet is safe to
+render as HTML whatever the document contains.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from search.tokenize import normalize
+
+SNIPPET_CHARS = 160
+
+
+def _folded_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``normalize(text)`` and, for each of its characters, the index of the source character."""
+    folded: list[str] = []
+    offsets: list[int] = []
+    for index, ch in enumerate(text):
+        part = normalize(ch)
+        folded.append(part)
+        offsets.extend([index] * len(part))
+    return "".join(folded), offsets
+
+
+def _match_spans(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Non-overlapping spans of ``text`` where a term occurs, longest terms first."""
+    folded, offsets = _folded_with_offsets(text)
+    taken = [False] * len(text)
+    spans: list[tuple[int, int]] = []
+    for term in sorted(set(terms), key=len, reverse=True):
+        for found in re.finditer(re.escape(term), folded):
+            start, end = offsets[found.start()], offsets[found.end() - 1] + 1
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * (end - start)
+                spans.append((start, end))
+    return sorted(spans)
+
+
+def _window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
+    """The ``width``-character window of ``text`` holding the most matches."""
+    if len(text) <= width or not spans:
+        return 0, min(len(text), width)
+    best_start, best_count = 0, -1
+    for start, _ in spans:
+        window_start = max(0, min(start - width // 4, len(text) - width))
+        count = sum(1 for s, e in spans if s >= window_start and e <= window_start + width)
+        if count > best_count:
+            best_start, best_count = window_start, count
+    return best_start, best_start + width
+
+
+def highlight(text: str, terms: tuple[str, ...], width: int = SNIPPET_CHARS) -> str:
+    """An escaped excerpt of ``text`` around the best cluster of ``terms``, each in <mark>."""
+    spans = _match_spans(text, terms)
+    start, end = _window(text, spans, width)
+    pieces: list[str] = ["…" if start > 0 else ""]
+    cursor = start
+    for span_start, span_end in spans:
+        if span_start < start or span_end > end:
+            continue
+        pieces.append(html.escape(text[cursor:span_start]))
+        pieces.append(f"<mark>{html.escape(text[span_start:span_end])}</mark>")
+        cursor = span_end
+    pieces.append(html.escape(text[cursor:end]))
+    pieces.append("…" if end < len(text) else "")
+    return "".join(pieces)
