@@ -1,0 +1,342 @@
+"""The Elasticsearch 9 backend.
+
+One index per document type behind an alias (``<prefix><doc_type>``); ``reindex`` fills a new
+index from the documents the caller supplies, swaps the alias in one atomic ``_aliases`` call and
+deletes the old index, so searches never see a half-built index. The server distribution used in
+development and CI has no analysis-common module, no painless, no ``GET /``, no ``_reindex`` and
+no RRF retriever, so this backend uses only: the built-in ``whitespace`` analyzer over tokens
+made in Python, keyword facets, ``dense_vector`` kNN, ``_bulk`` writes, ``/_cluster/health``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from elastic_transport import ConnectionError as TransportConnectionError
+from elastic_transport import ConnectionTimeout
+from elasticsearch import Elasticsearch, NotFoundError
+
+from search.analysis import FIELD_WEIGHTS, TOKEN_FIELDS, QueryTerms, index_text
+from search.backend import DocKey, RankedBackend, StoredText, batched
+from search.documents import (
+    DOC_TYPES,
+    FACET_FIELDS,
+    BackendUnavailable,
+    SearchDocument,
+    SearchError,
+    SearchQuery,
+    facet_values,
+)
+from search.tokenize import domain_terms, normalize
+from search.vectors import TextVectorizer
+
+FACET_BUCKETS = 100
+_UNREACHABLE = (TransportConnectionError, ConnectionTimeout)
+
+
+def index_mapping(vector_dim: int | None) -> dict:
+    properties: dict[str, dict] = {
+        "doc_type": {"type": "keyword"},
+        "doc_id": {"type": "long"},
+        # Original text, kept for display and snippets; analysed by the built-in standard analyzer.
+        "title": {"type": "text"},
+        "body": {"type": "text"},
+        "title_norm": {"type": "keyword"},
+        **{name: {"type": "text", "analyzer": "whitespace"} for name in TOKEN_FIELDS},
+        **{name: {"type": "keyword"} for name in FACET_FIELDS},
+    }
+    properties["trl"] = {"type": "integer"}
+    if vector_dim:
+        properties["vector"] = {
+            "type": "dense_vector",
+            "dims": vector_dim,
+            "index": True,
+            "similarity": "cosine",
+        }
+    return {"dynamic": "strict", "properties": properties}
+
+
+class ElasticsearchBackend(RankedBackend):
+    name = "elasticsearch"
+
+    def __init__(
+        self,
+        url: str,
+        vectorizer: TextVectorizer | None = None,
+        index_prefix: str = "lowcarbon-",
+        min_similarity: float = 0.05,
+        refresh: bool | str = "wait_for",
+        request_timeout: float = 10.0,
+    ) -> None:
+        super().__init__(vectorizer, min_similarity)
+        self.url = url
+        self.index_prefix = index_prefix
+        self.refresh = refresh
+        self.client = Elasticsearch(url, request_timeout=request_timeout, max_retries=0)
+
+    def alias(self, doc_type: str) -> str:
+        return f"{self.index_prefix}{doc_type}"
+
+    def _call(self, method, **kwargs):
+        """Run one client call, turning "cannot reach the server" into BackendUnavailable."""
+        try:
+            return method(**kwargs)
+        except _UNREACHABLE as error:
+            raise BackendUnavailable(
+                f"Elasticsearch at {self.url} is unreachable: {error}"
+            ) from error
+
+    def close(self) -> None:
+        self.client.close()
+
+    def health(self) -> bool:
+        try:
+            status = self.client.cluster.health(request_timeout=2)["status"]
+        except _UNREACHABLE:
+            return False
+        return status in ("green", "yellow")
+
+    # --- index management -----------------------------------------------------------------
+
+    def _create_index(self, doc_type: str) -> str:
+        name = f"{self.alias(doc_type)}-{time.time_ns()}"
+        self._call(
+            self.client.indices.create,
+            index=name,
+            settings={"number_of_shards": 1, "number_of_replicas": 0},
+            mappings=index_mapping(self.vectorizer.dim if self.vectorizer else None),
+        )
+        return name
+
+    def _indices_behind(self, alias: str) -> list[str]:
+        try:
+            return list(self._call(self.client.indices.get_alias, name=alias).keys())
+        except NotFoundError:
+            return []
+
+    def _point_alias(self, doc_type: str, new_index: str) -> None:
+        alias = self.alias(doc_type)
+        old = self._indices_behind(alias)
+        actions = [{"remove": {"index": index, "alias": alias}} for index in old]
+        actions.append({"add": {"index": new_index, "alias": alias}})
+        self._call(self.client.indices.update_aliases, actions=actions)
+        for index in old:
+            self._call(self.client.indices.delete, index=index)
+
+    def _ensure_index(self, doc_type: str) -> None:
+        if not self._indices_behind(self.alias(doc_type)):
+            self._point_alias(doc_type, self._create_index(doc_type))
+
+    def recreate(self, doc_type: str) -> None:
+        self._point_alias(doc_type, self._create_index(doc_type))
+
+    def reindex(self, doc_type: str, docs: Iterable[SearchDocument]) -> int:
+        """Fill a new index and swap the alias to it; searches see the old one until the swap."""
+        new_index = self._create_index(doc_type)
+        written = 0
+        for batch in batched(docs, 500):
+            self._bulk(self._with_vectors(batch), index_for=lambda _: new_index)
+            written += len(batch)
+        self._call(self.client.indices.refresh, index=new_index)
+        self._point_alias(doc_type, new_index)
+        return written
+
+    def drop_all(self) -> None:
+        """Delete every index and alias under this backend's prefix (tests clean up with it)."""
+        for doc_type in DOC_TYPES:
+            for index in self._indices_behind(self.alias(doc_type)):
+                self._call(self.client.indices.delete, index=index)
+
+    # --- writes ---------------------------------------------------------------------------
+
+    def _source(self, doc: SearchDocument) -> dict:
+        source: dict[str, object] = {
+            "doc_type": doc.doc_type,
+            "doc_id": doc.doc_id,
+            "title": doc.title,
+            "body": doc.body,
+            "title_norm": normalize(doc.title),
+            **index_text(doc).as_dict(),
+        }
+        for field, value in doc.facets.items():
+            values = facet_values(value)
+            source[field] = [int(v) for v in values] if field == "trl" else values
+        if doc.vector is not None and self.vectorizer is not None and np.any(doc.vector):
+            source["vector"] = np.asarray(doc.vector, dtype=np.float32).tolist()
+        return source
+
+    def _bulk(self, docs: Sequence[SearchDocument], index_for) -> None:
+        operations: list[dict] = []
+        for doc in docs:
+            operations.append({"index": {"_index": index_for(doc), "_id": str(doc.doc_id)}})
+            operations.append(self._source(doc))
+        response = self._call(self.client.bulk, operations=operations, refresh=self.refresh)
+        if response["errors"]:
+            failed = next(item for item in response["items"] if "error" in item["index"])
+            raise SearchError(f"bulk indexing failed: {failed['index']['error']}")
+
+    def _write_batch(self, docs: Sequence[SearchDocument]) -> None:
+        for doc_type in {doc.doc_type for doc in docs}:
+            self._ensure_index(doc_type)
+        self._bulk(docs, index_for=lambda doc: self.alias(doc.doc_type))
+
+    def delete(self, doc_type: str, doc_id: int) -> None:
+        # Deleting what is already gone is not an error: the outbox may replay a delete.
+        with contextlib.suppress(NotFoundError):
+            self._call(
+                self.client.delete, index=self.alias(doc_type), id=str(doc_id), refresh=self.refresh
+            )
+
+    # --- reads ----------------------------------------------------------------------------
+
+    def _indices(self, query: SearchQuery) -> str:
+        return ",".join(self.alias(t) for t in (query.doc_types or DOC_TYPES))
+
+    def _search(self, request: SearchQuery, **body) -> dict:
+        return self._call(
+            self.client.search,
+            index=self._indices(request),
+            ignore_unavailable=True,
+            allow_no_indices=True,
+            **body,
+        )
+
+    @staticmethod
+    def _filters(query: SearchQuery) -> list[dict]:
+        filters: list[dict] = [
+            {"terms": {field: values}} for field, values in query.string_filters.items()
+        ]
+        if query.trl_min is not None or query.trl_max is not None:
+            filters.append(
+                {"range": {"trl": {"gte": query.trl_min or 1, "lte": query.trl_max or 9}}}
+            )
+        return filters
+
+    @staticmethod
+    def _lexical_clauses(terms: QueryTerms) -> list[dict]:
+        clauses = []
+        for name in TOKEN_FIELDS:
+            wanted = terms.words if name.endswith("_words") else terms.chars
+            if wanted:
+                match = {"query": " ".join(wanted), "boost": FIELD_WEIGHTS.get(name, 1.0)}
+                clauses.append({"match": {name: match}})
+        return clauses
+
+    @staticmethod
+    def _keys(response: dict) -> list[tuple[DocKey, float]]:
+        return [
+            ((hit["_source"]["doc_type"], hit["_source"]["doc_id"]), hit["_score"] or 0.0)
+            for hit in response["hits"]["hits"]
+        ]
+
+    def _lexical(
+        self, query: SearchQuery, terms: QueryTerms, limit: int
+    ) -> list[tuple[DocKey, float]]:
+        response = self._search(
+            query,
+            query={
+                "bool": {
+                    "should": self._lexical_clauses(terms),
+                    "minimum_should_match": 1,
+                    "filter": self._filters(query),
+                }
+            },
+            sort=["_score", {"doc_id": "asc"}, {"doc_type": "asc"}],
+            size=limit,
+            source_includes=["doc_type", "doc_id"],
+            track_total_hits=False,
+        )
+        return self._keys(response)
+
+    def _nearest(
+        self, query: SearchQuery, vector: np.ndarray, limit: int
+    ) -> list[tuple[DocKey, float]]:
+        if self.vectorizer is None:
+            return []
+        knn: dict[str, object] = {
+            "field": "vector",
+            "query_vector": np.asarray(vector, dtype=np.float32).tolist(),
+            "k": limit,
+            "num_candidates": max(limit * 2, 100),
+        }
+        if filters := self._filters(query):
+            knn["filter"] = filters
+        response = self._search(query, knn=knn, size=limit, source_includes=["doc_type", "doc_id"])
+        # Elasticsearch reports cosine similarity as (1 + cos) / 2; give back the cosine.
+        return [(key, 2.0 * score - 1.0) for key, score in self._keys(response)]
+
+    def _browse(self, query: SearchQuery, limit: int) -> list[DocKey]:
+        response = self._search(
+            query,
+            query={"bool": {"filter": self._filters(query)}},
+            sort=[{"doc_id": "desc"}, {"doc_type": "asc"}],
+            size=limit,
+            source_includes=["doc_type", "doc_id"],
+        )
+        return [key for key, _ in self._keys(response)]
+
+    def _total_and_facets(
+        self, query: SearchQuery, terms: QueryTerms | None, also: Sequence[DocKey] | None
+    ) -> tuple[int, dict[str, dict[str, int]]]:
+        should = self._lexical_clauses(terms) if terms is not None else []
+        if also:
+            should.extend(
+                {"bool": {"filter": [{"term": {"doc_type": t}}, {"term": {"doc_id": i}}]}}
+                for t, i in also
+            )
+        if terms is None and also is not None and not also:
+            return 0, {}
+        bool_query: dict[str, object] = {"filter": self._filters(query)}
+        if should:
+            bool_query.update(should=should, minimum_should_match=1)
+        aggs = {
+            field: {"terms": {"field": field, "size": FACET_BUCKETS}}
+            for field in ("doc_type", *FACET_FIELDS)
+        }
+        response = self._search(
+            query, query={"bool": bool_query}, size=0, aggs=aggs, track_total_hits=True
+        )
+        facets = {
+            field: {str(b["key"]): b["doc_count"] for b in agg["buckets"]}
+            for field, agg in response.get("aggregations", {}).items()
+            if agg["buckets"]
+        }
+        return response["hits"]["total"]["value"], facets
+
+    def _stored_text(self, keys: Sequence[DocKey]) -> dict[DocKey, StoredText]:
+        if not keys:
+            return {}
+        docs = [{"_index": self.alias(t), "_id": str(i)} for t, i in keys]
+        response = self._call(self.client.mget, docs=docs, source_includes=["title", "body"])
+        return {
+            key: StoredText(doc["_source"]["title"], doc["_source"]["body"])
+            for key, doc in zip(keys, response["docs"], strict=True)
+            if doc.get("found")
+        }
+
+    def count(self, doc_type: str) -> int:
+        try:
+            return self._call(self.client.count, index=self.alias(doc_type))["count"]
+        except NotFoundError:
+            return 0
+
+    def suggest(self, prefix: str, limit: int = 10) -> list[str]:
+        wanted = normalize(prefix).strip()
+        if not wanted:
+            return []
+        terms = [term for term in domain_terms() if term.startswith(wanted)]
+        response = self._call(
+            self.client.search,
+            index=",".join(self.alias(t) for t in DOC_TYPES),
+            ignore_unavailable=True,
+            allow_no_indices=True,
+            query={"prefix": {"title_norm": wanted}},
+            sort=[{"title_norm": "asc"}],
+            size=limit,
+            source_includes=["title"],
+        )
+        titles = [hit["_source"]["title"] for hit in response["hits"]["hits"]]
+        return list(dict.fromkeys(terms + titles))[:limit]
