@@ -85,8 +85,8 @@ def load_plan_fields(taxonomy_path: Path) -> list[PlanField]:
     return sorted(fields, key=lambda f: f.code)
 
 
-def best_field(fields: list[PlanField], head: str, body: str) -> str | None:
-    """Field whose terms occur most: 3 points per term in the head, 1 in the body.
+def best_field(fields: list[PlanField], head: str, body: str) -> tuple[str | None, int]:
+    """Field whose terms occur most, with its score: 3 per term in the head, 1 in the body.
 
     Ties go to the lowest code, so the result is deterministic.
     """
@@ -95,7 +95,7 @@ def best_field(fields: list[PlanField], head: str, body: str) -> str | None:
         score = sum(3 if t in head else 1 if t in body else 0 for t in field.terms)
         if score > best_score:
             best_code, best_score = field.code, score
-    return best_code
+    return best_code, best_score
 
 
 # ---------------------------------------------------------------------------
@@ -316,9 +316,8 @@ DISCIPLINE_DEFAULT_AREA = {
     "林学/林业工程": "A04.02",
     "海洋科学": "A10.01",
 }
-# Science and engineering papers outside those disciplines are kept only when a plan
-# term occurs in them.
-TERM_ONLY_CATEGORIES = frozenset({"工学", "理学", "农学"})
+# A single plan term met once in the abstract is too weak to beat the discipline's default.
+MIN_TERM_SCORE = 2
 
 # TRL from the abstract's wording: the first rule whose cue occurs wins.
 TRL_RULES: list[tuple[int, tuple[str, ...]]] = [
@@ -390,12 +389,13 @@ def demo_owner(area: str, salt: int) -> str:
 
 
 def paper_area(paper: Paper, fields: list[PlanField]) -> str | None:
+    """Plan field of a paper in a green discipline; None for other disciplines."""
+    default = DISCIPLINE_DEFAULT_AREA.get(paper.discipline)
+    if default is None:
+        return None
     head = paper.title + " " + " ".join(paper.keywords)
-    matched = best_field(fields, head, paper.abstract)
-    if matched:
-        return matched if (paper.discipline in DISCIPLINE_DEFAULT_AREA
-                           or paper.category in TERM_ONLY_CATEGORIES) else None
-    return DISCIPLINE_DEFAULT_AREA.get(paper.discipline)
+    matched, score = best_field(fields, head, paper.abstract)
+    return matched if matched and score >= MIN_TERM_SCORE else default
 
 
 def technology_from_paper(paper: Paper, area: str, split: str) -> dict[str, object]:
