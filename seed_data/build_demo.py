@@ -292,7 +292,7 @@ def read_papers(csl_dir: Path, split: str = "dev") -> Iterator[Paper]:
         if d[1] != abstract or not k[1].startswith(abstract) or c[1] != title:
             continue
         keywords = tuple(w.strip() for w in k[2].split("_") if w.strip())
-        yield Paper(index + 1, title, abstract, keywords, d[2], c[2])
+        yield Paper(index + 1, title.strip(), abstract.strip(), keywords, d[2], c[2])
 
 
 # Disciplines (CSL 一级学科) that count as green engineering fields, each with the
