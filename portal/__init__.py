@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, request, session
+from flask_babel import refresh as refresh_locale
 from flask_login import current_user
 
 from portal.config import Config, instance_sqlite_uri
@@ -72,6 +73,9 @@ def configure_extensions(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(PROJECT_ROOT / "translations"),
     )
+    # Flask-Babel caches the locale on `g`; a request that shares an outer app context
+    # (CLI tasks, tests) must still pick its own user's locale.
+    app.before_request(refresh_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录。"
@@ -98,11 +102,13 @@ def select_locale() -> str:
 
 def configure_blueprints(app: Flask) -> None:
     from portal.admin import bp as admin_bp
+    from portal.api import bp as api_bp
+    from portal.api import token_pages
     from portal.auth import bp as auth_bp
     from portal.main import bp as main_bp
     from portal.orgs import bp as orgs_bp
 
-    for blueprint in (main_bp, auth_bp, orgs_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, orgs_bp, admin_bp, api_bp, token_pages):
         app.register_blueprint(blueprint)
 
 

@@ -53,7 +53,7 @@ def seed_command(demo: bool, data_dir: Path) -> None:
     """Load taxonomies, organizations and demo accounts (idempotent)."""
     plan = load_plan_taxonomy(data_dir / "taxonomy" / "plan.json")
     industry = load_green_industry_catalogue(data_dir / "green_industry_2019" / "catalogue.csv")
-    orgs = load_organizations(data_dir / "orgs" / "organizations.json")
+    orgs = sum(load_organizations(path) for path in sorted((data_dir / "orgs").glob("*.json")))
     password = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
     accounts = ensure_demo_accounts(password)
     db.session.commit()

@@ -36,7 +36,10 @@ class RegisterForm(FlaskForm):
     email = EmailField(_l("邮箱"), validators=EMAIL_VALIDATORS, filters=[strip_filter])
     name = StringField(
         _l("姓名"),
-        validators=[DataRequired(message=_l("请填写姓名")), Length(max=80)],
+        validators=[
+            DataRequired(message=_l("请填写姓名")),
+            Length(max=80, message=_l("姓名不超过 80 字")),
+        ],
         filters=[strip_filter],
     )
     password = PasswordField(
@@ -104,7 +107,10 @@ class ResetPasswordForm(FlaskForm):
 class ProfileForm(FlaskForm):
     name = StringField(
         _l("姓名"),
-        validators=[DataRequired(message=_l("请填写姓名")), Length(max=80)],
+        validators=[
+            DataRequired(message=_l("请填写姓名")),
+            Length(max=80, message=_l("姓名不超过 80 字")),
+        ],
         filters=[strip_filter],
     )
     phone = StringField(_l("电话"), validators=[Optional(), Length(max=32)], filters=[strip_filter])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.taxonomy.models import GREEN_INDUSTRY_TAXONOMY, PLAN_TAXONOMY, TaxonomyArea
 
+# The catalogue writes names with their numbers ("1.1高效节能装备制造"); codes hold those.
+_LEADING_NUMBER = re.compile(r"^\d+(\.\d+)*\.?\s*")
 _AREA_FIELDS = ("name", "name_en", "level", "description", "terms", "carbon_type", "position")
 
 
@@ -69,7 +72,7 @@ def green_industry_rows(path: Path) -> list[dict[str, Any]]:
                 is_leaf = depth == len(parts)
                 rows[prefix] = {
                     "code": prefix,
-                    "name": level_names[depth - 1].strip(),
+                    "name": _LEADING_NUMBER.sub("", level_names[depth - 1].strip()),
                     "level": ("category", "subcategory", "item")[depth - 1],
                     "parent": ".".join(parts[: depth - 1]) or None,
                     "description": record.get("说明", "").strip() if is_leaf else "",

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to a running portal with demo data on the embedded
+# defaults (SQLite and the embedded search index under instance/):
+#   bash scripts/run-demo.sh
+# then open http://127.0.0.1:5000 and log in with a demo account printed below.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/setup.sh
+export FLASK_APP=wsgi
+flask_cmd=(.venv/bin/flask --app wsgi)
+"${flask_cmd[@]}" db upgrade
+if "${flask_cmd[@]}" models --help >/dev/null 2>&1; then
+    "${flask_cmd[@]}" models fetch
+fi
+"${flask_cmd[@]}" seed --demo
+if "${flask_cmd[@]}" search --help >/dev/null 2>&1; then
+    "${flask_cmd[@]}" search reindex
+fi
+exec "${flask_cmd[@]}" run --host 127.0.0.1 --port "${PORT:-5000}"
