@@ -94,7 +94,7 @@ class ElasticsearchBackend(RankedBackend):
 
     def health(self) -> bool:
         try:
-            status = self.client.cluster.health(request_timeout=2)["status"]
+            status = self.client.options(request_timeout=2).cluster.health()["status"]
         except _UNREACHABLE:
             return False
         return status in ("green", "yellow")
