@@ -3,8 +3,19 @@
 from portal.audit.models import AuditLog
 from portal.auth.models import User
 from portal.catalogue.models import Technology
+from portal.matches.models import Match
 from portal.needs.models import Need
+from portal.notifications.models import Notification
 from portal.orgs.models import Organization
 from portal.taxonomy.models import TaxonomyArea
 
-__all__ = ["AuditLog", "Need", "Organization", "TaxonomyArea", "Technology", "User"]
+__all__ = [
+    "AuditLog",
+    "Match",
+    "Need",
+    "Notification",
+    "Organization",
+    "TaxonomyArea",
+    "Technology",
+    "User",
+]

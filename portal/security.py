@@ -34,6 +34,10 @@ class Action(enum.StrEnum):
     VERIFY_ORGANIZATION = "verify_organization"
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_USERS = "manage_users"
+    CREATE_PRODUCT = "create_product"
+    POST_FOR_ORGANIZATION = "post_for_organization"
+    CONTACT_OWNER = "contact_owner"
+    FOLLOW_MATCHES = "follow_matches"
 
 
 def is_staff(user: User | None) -> bool:
@@ -48,6 +52,10 @@ def _owner_org_id(target: Any) -> int | None:
     if isinstance(target, Organization):
         return target.id
     return getattr(target, "owner_org_id", None)
+
+
+# Who may reach out about a listing: enterprises contact technology owners, researchers need owners.
+_CONTACT_ROLES = {"technologies": Role.ENTERPRISE, "needs": Role.RESEARCHER}
 
 
 def can(user: User | None, action: Action, target: Any = None) -> bool:
@@ -69,6 +77,15 @@ def can(user: User | None, action: Action, target: Any = None) -> bool:
             return owns or staff
         case Action.REVIEW_LISTING | Action.VERIFY_ORGANIZATION | Action.VIEW_AUDIT_LOG:
             return staff
+        case Action.CREATE_PRODUCT:
+            return (
+                user.role in (Role.RESEARCHER, Role.ENTERPRISE) and user.organization_id is not None
+            )
+        case Action.POST_FOR_ORGANIZATION | Action.FOLLOW_MATCHES:
+            return staff
+        case Action.CONTACT_OWNER:
+            contact_role = _CONTACT_ROLES.get(getattr(target, "__tablename__", ""))
+            return user.role == contact_role and user.organization_id is not None and not owns
         case Action.EDIT_ORGANIZATION:
             return owns
         case Action.MANAGE_USERS:
