@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from portal import PROJECT_ROOT
+from portal.api.cli import token_command
 from portal.auth.models import Role
 from portal.auth.service import AccountError, create_user
 from portal.extensions import db
@@ -65,5 +66,6 @@ def seed_command(demo: bool, data_dir: Path) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    users_cli.add_command(token_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_command)

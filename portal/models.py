@@ -1,5 +1,6 @@
 """Imports every model module so that metadata (and Alembic) sees all tables."""
 
+from portal.api.models import ApiToken
 from portal.audit.models import AuditLog
 from portal.auth.models import User
 from portal.catalogue.models import Technology
@@ -10,6 +11,7 @@ from portal.orgs.models import Organization
 from portal.taxonomy.models import TaxonomyArea
 
 __all__ = [
+    "ApiToken",
     "AuditLog",
     "Match",
     "Need",

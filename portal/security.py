@@ -38,6 +38,9 @@ class Action(enum.StrEnum):
     POST_FOR_ORGANIZATION = "post_for_organization"
     CONTACT_OWNER = "contact_owner"
     FOLLOW_MATCHES = "follow_matches"
+    CREATE_ORGANIZATION = "create_organization"
+    DELETE_ORGANIZATION = "delete_organization"
+    IMPORT_LISTINGS = "import_listings"
 
 
 def is_staff(user: User | None) -> bool:
@@ -76,6 +79,8 @@ def can(user: User | None, action: Action, target: Any = None) -> bool:
         case Action.VIEW_UNPUBLISHED:
             return owns or staff
         case Action.REVIEW_LISTING | Action.VERIFY_ORGANIZATION | Action.VIEW_AUDIT_LOG:
+            return staff
+        case Action.CREATE_ORGANIZATION | Action.IMPORT_LISTINGS:
             return staff
         case Action.CREATE_PRODUCT:
             return (

@@ -1,0 +1,147 @@
+"""Field declarations of the API's resources: type checks, unknown fields, OpenAPI schemas.
+
+One declaration per field serves three readers: the request checker (types,
+unknown and read-only fields), the serializer's list of attributes, and the
+OpenAPI document. Domain rules (ranges, required fields, workflow) stay in the
+services; this layer only refuses what is not even the right shape.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import current_app, request
+
+from portal.api.errors import ApiError, invalid
+
+
+@dataclass(frozen=True)
+class Field:
+    type: str  # JSON Schema type: string, integer, number, boolean, array, object
+    description: str
+    nullable: bool = True
+    read_only: bool = False
+    create_only: bool = False
+    enum: tuple[str, ...] | None = None
+    format: str | None = None  # "date", "date-time", "email", "uri"
+    max_length: int | None = None
+    items: str = "string"  # item type of arrays
+
+
+Fields = Mapping[str, Field]
+
+TIMESTAMP_FIELDS: dict[str, Field] = {
+    name: Field("string", label, nullable=False, read_only=True, format="date-time")
+    for name, label in (("created_at", "创建时间（UTC）"), ("updated_at", "更新时间（UTC）"))
+}
+
+TYPE_NAMES = {
+    "string": "字符串",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "布尔值",
+    "array": "数组",
+    "object": "对象",
+}
+
+
+def json_body() -> Any:
+    """The request body as parsed JSON: 415 unless JSON, 413 when too large, 400 if malformed."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit is not None and (request.content_length or 0) > limit:
+        raise ApiError(413, "payload_too_large", f"请求体超过 {limit // 1024} KB 上限")
+    if not request.is_json:
+        raise ApiError(
+            415, "unsupported_media_type", "请求体须为 JSON（Content-Type: application/json）"
+        )
+    raw = request.get_data(cache=True)
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ApiError(400, "malformed_json", f"JSON 格式错误：{exc}") from exc
+
+
+def _type_error(value: Any, field: Field) -> str | None:
+    if value is None:
+        return None if field.nullable else "不能为空"
+    match field.type:
+        case "string":
+            if not isinstance(value, str):
+                return "应为字符串"
+            if field.max_length is not None and len(value) > field.max_length:
+                return f"不超过 {field.max_length} 个字符"
+            if field.enum is not None and value not in field.enum:
+                return "应为以下之一：" + "、".join(field.enum)
+            if field.format == "date":
+                try:
+                    date.fromisoformat(value)
+                except ValueError:
+                    return "日期格式应为 YYYY-MM-DD"
+        case "integer":
+            if isinstance(value, bool) or not isinstance(value, int):
+                return "应为整数"
+        case "number":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return "应为数字"
+        case "boolean":
+            if not isinstance(value, bool):
+                return "应为布尔值"
+        case "array":
+            if not isinstance(value, list):
+                return "应为数组"
+            wanted = {"string": str, "integer": int}[field.items]
+            if not all(isinstance(item, wanted) and not isinstance(item, bool) for item in value):
+                return f"数组元素应为{TYPE_NAMES[field.items]}"
+            if field.enum is not None and any(item not in field.enum for item in value):
+                return "元素应为以下之一：" + "、".join(field.enum)
+    return None
+
+
+def checked_payload(data: Any, fields: Fields, *, creating: bool) -> dict[str, Any]:
+    """The body's fields after shape checks; 422 naming every unknown or mistyped field."""
+    if not isinstance(data, dict):
+        raise invalid({}, "请求体应为 JSON 对象")
+    errors: dict[str, str] = {}
+    for name, value in data.items():
+        field = fields.get(name)
+        if field is None:
+            errors[name] = "未知字段"
+        elif field.read_only or (field.create_only and not creating):
+            errors[name] = "该字段不可修改"
+        elif (problem := _type_error(value, field)) is not None:
+            errors[name] = problem
+    if errors:
+        raise invalid(errors)
+    return dict(data)
+
+
+def json_schema(fields: Fields, *, writable_only: bool = False, creating: bool = False) -> dict:
+    """A JSON Schema object for the OpenAPI document."""
+    properties: dict[str, Any] = {}
+    for name, field in fields.items():
+        if writable_only and (field.read_only or (field.create_only and not creating)):
+            continue
+        schema: dict[str, Any] = {"type": field.type, "description": field.description}
+        if field.nullable:
+            schema["nullable"] = True
+        if field.read_only and not writable_only:
+            schema["readOnly"] = True
+        if field.enum is not None and field.type != "array":
+            schema["enum"] = list(field.enum)
+        if field.format:
+            schema["format"] = field.format
+        if field.max_length:
+            schema["maxLength"] = field.max_length
+        if field.type == "array":
+            schema["items"] = {"type": field.items}
+            if field.enum is not None:
+                schema["items"]["enum"] = list(field.enum)
+        properties[name] = schema
+    result: dict[str, Any] = {"type": "object", "properties": properties}
+    if writable_only:
+        result["additionalProperties"] = False
+    return result

@@ -1,0 +1,161 @@
+"""/api/v1/technologies and /api/v1/needs: thin handlers over portal.listings_service."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from flask import request
+
+from portal import listings_service
+from portal.api.auth import caller, require
+from portal.api.errors import ApiError, invalid, not_found
+from portal.api.fields import Field, checked_payload, json_body
+from portal.api.listing_fields import (
+    NEED_FIELDS,
+    TECHNOLOGY_FIELDS,
+    WORKFLOW_FIELDS,
+    serialize_listing,
+)
+from portal.api.pagination import paginated
+from portal.auth.models import User
+from portal.extensions import db
+from portal.listing_errors import ListingError
+from portal.listing_kinds import Listing, ListingKind
+from portal.listing_query import ListingFilter, listings_query, parse_listing_filter
+from portal.listings import ListingStatus
+from portal.model_mixins import utcnow
+from portal.orgs.models import Organization
+from portal.security import Action, can
+
+# Refusals that are about the listing's state rather than the input.
+CONFLICT_CODES = frozenset({"invalid_transition", "invalid_state", "has_matches"})
+
+
+def refused(exc: ListingError) -> ApiError:
+    """A service refusal as an API error: bad fields 422, workflow clashes 409."""
+    if exc.code in CONFLICT_CODES:
+        return ApiError(409, exc.code, exc.message, exc.fields)
+    if exc.code == "no_organization":
+        return ApiError(403, exc.code, exc.message, exc.fields)
+    return ApiError(422, exc.code, exc.message, exc.fields)
+
+
+def visible_filter(filters: ListingFilter, user: User | None) -> ListingFilter:
+    """Unpublished states are listed for staff, and for everyone else their own only."""
+    if filters.status in (None, ListingStatus.PUBLISHED) or can(user, Action.VIEW_UNPUBLISHED):
+        return filters
+    if user is None:
+        raise ApiError(401, "unauthorized", "查看未发布的信息需要令牌")
+    if user.organization_id is None:
+        raise ApiError(403, "forbidden", "您没有权限查看未发布的信息")
+    return replace(filters, owner_org_id=user.organization_id)
+
+
+def listing_filter_from_args(args: Any, user: User | None) -> ListingFilter:
+    """The list filters of the pages, plus `org` (an organization id); 422 names bad ones."""
+    filters, errors = parse_listing_filter(args)
+    org = (args.get("org") or "").strip()
+    if org and not org.isdigit():
+        errors["org"] = "应为机构编号"
+    if errors:
+        raise invalid(errors, "筛选条件有误")
+    if org:
+        filters = replace(filters, owner_org_id=int(org))
+    return visible_filter(filters, user)
+
+
+class ListingResource:
+    """The five handlers of one listing collection (technologies also hold products)."""
+
+    def __init__(self, default_kind: ListingKind, fields: dict[str, Field], noun: str) -> None:
+        self.default_kind = default_kind
+        self.fields = fields
+        self.noun = noun
+
+    @property
+    def model(self) -> Any:
+        return self.default_kind.model
+
+    def _get(self, item_id: int) -> Listing:
+        listing = db.session.get(self.model, item_id)
+        if listing is None:
+            raise not_found(self.noun)
+        return listing
+
+    def _user(self) -> User:
+        user = caller()
+        if user is None:
+            raise ApiError(401, "unauthorized", "请提供有效的令牌（Authorization: Bearer ...）")
+        return user
+
+    def list_items(self) -> dict[str, Any]:
+        filters = listing_filter_from_args(request.args, caller())
+        if self.default_kind is ListingKind.NEED and filters.kind is not None:
+            raise invalid({"kind": "需求没有类别"}, "筛选条件有误")
+        today = utcnow().date()
+        query = listings_query(self.model, filters, today)
+        return paginated(query, lambda listing: serialize_listing(listing, today))
+
+    def get_item(self, item_id: int) -> dict[str, Any]:
+        listing = self._get(item_id)
+        if listing.status is not ListingStatus.PUBLISHED:
+            require(Action.VIEW_UNPUBLISHED, listing)
+        return serialize_listing(listing, utcnow().date())
+
+    def create_item(self) -> tuple[dict[str, Any], int]:
+        user = self._user()
+        data = checked_payload(json_body(), self.fields, creating=True)
+        if "status" in data or "review_comment" in data:
+            raise invalid({"status": "新建的信息总是草稿，请创建后再提交"})
+        kind = ListingKind(data.pop("kind", None) or self.default_kind)
+        owner = None
+        if data.get("owner_org_id") is not None:
+            owner = db.session.get(Organization, data["owner_org_id"])
+            if owner is None:
+                raise invalid({"owner_org_id": "机构不存在"})
+        data.pop("owner_org_id", None)
+        try:
+            listing = listings_service.create_listing(kind, data, user, owner=owner)
+        except ListingError as exc:
+            db.session.rollback()
+            raise refused(exc) from exc
+        return serialize_listing(listing, utcnow().date()), 201
+
+    def update_item(self, item_id: int) -> dict[str, Any]:
+        user = self._user()
+        listing = self._get(item_id)
+        data = checked_payload(json_body(), self.fields, creating=False)
+        workflow = {name: data.pop(name) for name in WORKFLOW_FIELDS if name in data}
+        if "review_comment" in workflow and workflow.get("status") != ListingStatus.DRAFT:
+            raise invalid({"review_comment": "只在退回草稿（status: draft）时填写"})
+        require(Action.EDIT_LISTING, listing)
+        try:
+            if data:
+                # Uncommitted when a status change follows, so both apply or neither does.
+                listings_service.update_listing(
+                    listing, data, user, commit="status" not in workflow
+                )
+            if "status" in workflow:
+                listings_service.change_status(
+                    listing, workflow["status"], user, comment=workflow.get("review_comment")
+                )
+        except ListingError as exc:
+            db.session.rollback()
+            raise refused(exc) from exc
+        return serialize_listing(listing, utcnow().date())
+
+    def delete_item(self, item_id: int) -> tuple[str, int]:
+        user = self._user()
+        listing = self._get(item_id)
+        require(Action.EDIT_LISTING, listing)
+        try:
+            listings_service.delete_listing(listing, user)
+        except ListingError as exc:
+            db.session.rollback()
+            raise refused(exc) from exc
+        return "", 204
+
+
+technologies = ListingResource(ListingKind.TECHNOLOGY, TECHNOLOGY_FIELDS, "技术成果")
+needs = ListingResource(ListingKind.NEED, NEED_FIELDS, "需求")
