@@ -1,0 +1,125 @@
+"""Search benchmark: bulk-index throughput and query latency per backend and mode.
+
+    python benchmarks/search_bench.py --docs 10000 [--elasticsearch http://127.0.0.1:9200]
+
+Documents are built from real vocabulary: the 1,000 CSL abstracts in seed_data/csl (Chinese
+scientific papers). Document i takes abstract i mod 1,000 and swaps in sentences of two other
+abstracts, so there are N distinct documents with real word statistics. Queries are the papers'
+titles. Latency is per query, end to end through ``search()`` (tokenizing, ranking, facets,
+snippets); query embedding time is measured on its own and not included in vector/hybrid times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from search.backend import RankedBackend  # noqa: E402
+from search.documents import SearchDocument, SearchQuery  # noqa: E402
+from search.elastic import ElasticsearchBackend  # noqa: E402
+from search.embedded import EmbeddedBackend  # noqa: E402
+from search.evaluate import load_csl_papers  # noqa: E402
+from search.vectors import HashedNgramVectorizer  # noqa: E402
+
+AREAS = ["A01", "A02", "A03", "A04", "A05"]
+MODES = ["license", "assignment", "joint_development", "equity", "service"]
+
+
+def build_documents(count: int) -> list[SearchDocument]:
+    papers = load_csl_papers()
+    sentences = [p.abstract.split("。") for p in papers]
+    docs = []
+    for i in range(count):
+        base, other, third = i % 1000, (i * 7 + 3) % 1000, (i * 13 + 5) % 1000
+        body = "。".join(sentences[base][:2] + sentences[other][:1] + sentences[third][-2:])
+        docs.append(
+            SearchDocument(
+                "technology",
+                i + 1,
+                papers[base].title if i < 1000 else f"{papers[base].title}（{i // 1000}）",
+                body,
+                {"area": AREAS[i % 5], "trl": i % 9 + 1, "transfer_modes": [MODES[i % 5]]},
+            )
+        )
+    return docs
+
+
+def percentiles(samples: list[float]) -> str:
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    return f"p50 {cuts[49]:7.1f} ms  p95 {cuts[94]:7.1f} ms  p99 {cuts[98]:7.1f} ms"
+
+
+def bench_backend(backend: RankedBackend, docs: list[SearchDocument], queries: list[str]) -> None:
+    vectorizer = backend.vectorizer
+    assert vectorizer is not None
+    texts = [f"{d.title}\n{d.body}" for d in docs]
+    started = time.perf_counter()
+    vectors = vectorizer.embed_documents(texts)
+    embed_s = time.perf_counter() - started
+    with_vectors = [
+        SearchDocument(d.doc_type, d.doc_id, d.title, d.body, d.facets, v)
+        for d, v in zip(docs, vectors, strict=True)
+    ]
+    started = time.perf_counter()
+    backend.reindex("technology", with_vectors)
+    index_s = time.perf_counter() - started
+    print(
+        f"[{backend.name}] indexed {len(docs):,} docs in {index_s:.1f} s "
+        f"({len(docs) / index_s:,.0f} docs/s; document embedding by {vectorizer.name} "
+        f"took another {embed_s:.1f} s)"
+    )
+    query_vectors = {}
+    started = time.perf_counter()
+    for text in queries:
+        query_vectors[text] = vectorizer.embed_query(text)
+    per_query = (time.perf_counter() - started) / len(queries) * 1000
+    print(f"[{backend.name}] query embedding ({vectorizer.name}): {per_query:.2f} ms/query")
+    for mode in ("lexical", "vector", "hybrid"):
+        samples = []
+        for text in queries:
+            query = SearchQuery(text, mode=mode)
+            started = time.perf_counter()
+            backend.search(query, query_vector=query_vectors[text])
+            samples.append((time.perf_counter() - started) * 1000)
+        print(f"[{backend.name}] {mode:<8} {percentiles(samples)}  ({len(queries)} queries)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--elasticsearch", default=os.environ.get("ELASTICSEARCH_URL"))
+    args = parser.parse_args()
+
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB; "
+        f"python {platform.python_version()}"
+    )
+    print(f"documents: {args.docs:,} built from the 1,000 CSL abstracts (seed_data/csl)")
+    docs = build_documents(args.docs)
+    queries = [p.title for p in load_csl_papers()[: args.queries]]
+    vectorizer = HashedNgramVectorizer()
+    with tempfile.TemporaryDirectory() as folder:
+        bench_backend(EmbeddedBackend(Path(folder) / "bench.sqlite3", vectorizer), docs, queries)
+    if args.elasticsearch:
+        backend = ElasticsearchBackend(args.elasticsearch, vectorizer, index_prefix="bench-")
+        try:
+            bench_backend(backend, docs, queries)
+        finally:
+            backend.drop_all()
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of this process (max RSS): {peak_mib:,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
