@@ -23,6 +23,9 @@ def authenticate_request() -> None:
     no cookie an attacker could ride on; requests authenticated by the session cookie
     are checked here instead, exactly as forms are.
     """
+    # Look the caller up afresh: an app context (and its g) can outlive one request,
+    # as in the test client, and a token's user must never carry over to the next call.
+    g.pop("_login_user", None)
     header = request.headers.get("Authorization")
     if header is not None:
         scheme, _, secret = header.strip().partition(" ")

@@ -76,7 +76,7 @@ def _refused(exc: service.OrganizationError) -> ApiError:
 def list_items() -> dict[str, Any]:
     kind_arg = request.args.get("kind") or None
     district = request.args.get("district") or None
-    if kind_arg is not None and kind_arg not in OrgKind:
+    if kind_arg is not None and kind_arg not in ORGANIZATION_FIELDS["kind"].enum:
         raise invalid({"kind": "应为以下之一：" + "、".join(OrgKind)})
     if district is not None and district not in XIAMEN_DISTRICTS:
         raise invalid({"district": "应为厦门市的区"})

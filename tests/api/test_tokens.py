@@ -94,15 +94,13 @@ def test_account_page_shows_a_new_token_once_and_revokes_it(
 def test_token_requests_skip_csrf_but_session_writes_need_it(
     app: Flask, client: FlaskClient, auth: AuthActions, people: dict[str, User]
 ) -> None:
+    auth.login("broker@test.xm")
     app.config["WTF_CSRF_ENABLED"] = True
     secret = issue_token(people["broker"]).secret
-    with_token = client.post(
+    with_token = app.test_client().post(
         "/api/v1/organizations", json=NEW_ORG, headers={"Authorization": f"Bearer {secret}"}
     )
     assert with_token.status_code == 201
-    app.config["WTF_CSRF_ENABLED"] = False
-    auth.login("broker@test.xm")
-    app.config["WTF_CSRF_ENABLED"] = True
     by_session = client.post("/api/v1/organizations", json={**NEW_ORG, "name": "另一个研究院"})
     assert by_session.status_code == 400
     assert by_session.json["error"]["code"] == "csrf_failed"
