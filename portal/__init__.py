@@ -105,10 +105,15 @@ def configure_blueprints(app: Flask) -> None:
     from portal.api import bp as api_bp
     from portal.api import token_pages
     from portal.auth import bp as auth_bp
+    from portal.catalogue.views import bp as catalogue_bp
     from portal.main import bp as main_bp
+    from portal.matches.views import bp as matches_bp
+    from portal.needs.views import bp as needs_bp
+    from portal.notifications.views import bp as notifications_bp
     from portal.orgs import bp as orgs_bp
 
-    for blueprint in (main_bp, auth_bp, orgs_bp, admin_bp, api_bp, token_pages):
+    listing_bps = (catalogue_bp, needs_bp, matches_bp, notifications_bp)
+    for blueprint in (main_bp, auth_bp, orgs_bp, admin_bp, api_bp, token_pages, *listing_bps):
         app.register_blueprint(blueprint)
 
 

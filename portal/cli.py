@@ -14,8 +14,10 @@ from portal.api.cli import token_command
 from portal.auth.models import Role
 from portal.auth.service import AccountError, create_user
 from portal.extensions import db
+from portal.listing_commands import listings_cli
 from portal.orgs.models import Organization
 from portal.seed.accounts import ensure_demo_accounts
+from portal.seed.demo_listings import load_demo_listings
 from portal.seed.organizations import load_organizations
 from portal.seed.taxonomy import load_green_industry_catalogue, load_plan_taxonomy
 
@@ -63,9 +65,17 @@ def seed_command(demo: bool, data_dir: Path) -> None:
     for account, created in accounts:
         state = f"created, password {password}" if created else "exists, password unchanged"
         click.echo(f"  {account.role.value:<10} {account.email:<22} {state}")
+    if demo:
+        report = load_demo_listings(data_dir / "demo")
+        db.session.commit()
+        added = ", ".join(f"{name} {count}" for name, count in report.added.items())
+        click.echo(f"demo listings added: {added}; already there: {report.existing}")
+        for reason in report.skipped:
+            click.echo(f"  skipped {reason}")
 
 
 def register_commands(app: Flask) -> None:
     users_cli.add_command(token_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_command)
+    app.cli.add_command(listings_cli)

@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import Select, String, cast, or_, select
 
 from portal.catalogue.models import Technology, TechnologyKind
+from portal.extensions import db
 from portal.listings import ListingStatus, TransferMode
 from portal.model_mixins import utcnow
 from portal.needs.models import Need
@@ -39,12 +40,14 @@ class ListingFilter:
     district: str | None = None
     owner_org_id: int | None = None
     status: ListingStatus | None = None  # None: published and not expired
+    all_statuses: bool = False  # an owner's own list: every status, status ignored
     include_expired: bool = False
     sort: ListingSort = ListingSort.NEWEST
 
 
 FILTER_ARGS = (
     "area",
+    "org",
     "kind",
     "trl_min",
     "trl_max",
@@ -59,8 +62,9 @@ FILTER_ARGS = (
 def parse_listing_filter(args: Mapping[str, str]) -> tuple[ListingFilter, dict[str, str]]:
     """Read filter arguments (as in a query string); unknown values are reported, not ignored.
 
-    Arguments: area, kind (technology|product), trl_min, trl_max (1-9), transfer_mode,
-    org_kind, district, status, sort (newest|views). Empty values mean "any".
+    Arguments: area, org (owner organization id), kind (technology|product), trl_min,
+    trl_max (1-9), transfer_mode, org_kind, district, status, sort (newest|views).
+    Empty values mean "any".
     """
     values: dict[str, object] = {}
     errors: dict[str, str] = {}
@@ -85,6 +89,11 @@ def parse_listing_filter(args: Mapping[str, str]) -> tuple[ListingFilter, dict[s
                 values[name] = int(raw)
             else:
                 errors[name] = "应为 1-9 的整数"
+        elif name == "org":
+            if raw.isdigit():
+                values["owner_org_id"] = int(raw)
+            else:
+                errors[name] = "应为机构编号"
         elif name == "district":
             if raw in XIAMEN_DISTRICTS:
                 values[name] = raw
@@ -101,11 +110,10 @@ def listings_query(
     """A select of `model` rows (Technology or Need) matching `filters`, sorted."""
     today = today or utcnow().date()
     query = select(model)
-    if filters.status is None:
-        query = query.where(model.status == ListingStatus.PUBLISHED)
-    else:
-        query = query.where(model.status == filters.status)
-    if filters.status in (None, ListingStatus.PUBLISHED) and not filters.include_expired:
+    if not filters.all_statuses:
+        query = query.where(model.status == (filters.status or ListingStatus.PUBLISHED))
+    public = filters.status in (None, ListingStatus.PUBLISHED) and not filters.all_statuses
+    if public and not filters.include_expired:
         query = query.where(or_(model.expires_at.is_(None), model.expires_at >= today))
     if filters.area:
         area_ids = select(TaxonomyArea.id).where(
@@ -147,3 +155,18 @@ def listings_query(
             model.published_at.desc().nulls_last(), model.created_at.desc(), model.id.desc()
         )
     return query
+
+
+@dataclass(frozen=True)
+class OrganizationListings:
+    catalogue: list[Technology]
+    needs: list[Need]
+
+
+def organization_listings(org_id: int, limit: int = 20) -> OrganizationListings:
+    """What an organization's page shows: its published, unexpired items, newest first."""
+    filters = ListingFilter(owner_org_id=org_id)
+    return OrganizationListings(
+        catalogue=list(db.session.scalars(listings_query(Technology, filters).limit(limit))),
+        needs=list(db.session.scalars(listings_query(Need, filters).limit(limit))),
+    )

@@ -36,7 +36,7 @@ from portal.security import Action, ensure, is_staff
 LISTING_LIFETIME_MONTHS = 12
 MAX_REVIEW_COMMENT = 2000
 
-_CREATE_ACTIONS = {
+CREATE_ACTIONS = {
     ListingKind.TECHNOLOGY: Action.CREATE_TECHNOLOGY,
     ListingKind.PRODUCT: Action.CREATE_PRODUCT,
     ListingKind.NEED: Action.CREATE_NEED,
@@ -119,7 +119,7 @@ def create_listing(
     if owner is not None:
         ensure(user, Action.POST_FOR_ORGANIZATION, owner)
     else:
-        ensure(user, _CREATE_ACTIONS[kind])
+        ensure(user, CREATE_ACTIONS[kind])
         owner = user.organization
     if owner is None:
         raise ListingError("发布信息需要先加入一个机构", "no_organization")

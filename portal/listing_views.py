@@ -1,0 +1,248 @@
+"""Pages of a listing blueprint (catalogue or needs): browse, detail, post, edit, workflow.
+
+Both blueprints get the same routes from `register_listing_pages`, so technologies
+and needs behave alike; the templates switch on the kind where fields differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from portal import listings_service as service
+from portal.extensions import db
+from portal.listing_errors import ListingError, ValidationFailed
+from portal.listing_forms import build_listing_form, form_input, show_errors
+from portal.listing_input import listing_values
+from portal.listing_kinds import (
+    IP_STATUSES,
+    STATUS_LABELS,
+    TRANSFER_MODE_LABELS,
+    TRL_LEVELS,
+    Listing,
+    ListingKind,
+    kind_of,
+)
+from portal.listing_query import ListingFilter, listings_query, parse_listing_filter
+from portal.listings import ListingStatus
+from portal.model_mixins import utcnow
+from portal.orgs.models import XIAMEN_DISTRICTS
+from portal.security import Action, can, ensure, requires
+from portal.taxonomy import service as taxonomy_service
+
+# Workflow buttons: URL segment -> (operation, success message).
+OPERATIONS: dict[str, tuple[Callable[[Listing], object], LazyString]] = {
+    "submit": (lambda listing: service.submit_listing(listing, current_user), _l("已提交审核")),
+    "publish": (lambda listing: service.publish_listing(listing, current_user), _l("已发布")),
+    "request-changes": (
+        lambda listing: service.request_changes(
+            listing, request.form.get("comment", ""), current_user
+        ),
+        _l("已退回修改，发布方会看到您的意见"),
+    ),
+    "archive": (lambda listing: service.archive_listing(listing, current_user), _l("已下架")),
+    "restore": (lambda listing: service.restore_listing(listing, current_user), _l("已恢复为草稿")),
+    "renew": (lambda listing: service.renew_listing(listing, current_user), _l("已续期 12 个月")),
+}
+
+
+def vocabularies() -> dict[str, object]:
+    """Labels the listing templates show for stored codes."""
+    return {
+        "trl_levels": TRL_LEVELS,
+        "ip_statuses": IP_STATUSES,
+        "transfer_mode_labels": TRANSFER_MODE_LABELS,
+        "status_labels": STATUS_LABELS,
+    }
+
+
+def register_listing_pages(bp: Blueprint, kinds: tuple[ListingKind, ...]) -> None:
+    """Add the listing pages of `kinds` (all stored in one model) to `bp`."""
+    model = kinds[0].model
+    default_kind = kinds[0]
+
+    def get_visible(listing_id: int) -> Listing:
+        listing = db.session.get(model, listing_id)
+        if listing is None:
+            abort(404)
+        # Unpublished listings are not revealed to those who may not see them.
+        if listing.status is not ListingStatus.PUBLISHED and not can(
+            current_user, Action.VIEW_UNPUBLISHED, listing
+        ):
+            abort(404)
+        return listing
+
+    def page_context(**extra: object) -> dict[str, object]:
+        return {
+            "bp": bp.name,
+            "kinds": kinds,
+            "is_need": default_kind is ListingKind.NEED,
+            **vocabularies(),
+            **extra,
+        }
+
+    @bp.route("/")
+    def index() -> str:
+        filters, errors = parse_listing_filter(request.args)
+        if errors:
+            abort(400)
+        if filters.status is not None and not can(current_user, Action.REVIEW_LISTING):
+            abort(403)
+        page = db.paginate(
+            listings_query(model, filters),
+            per_page=current_app.config["ITEMS_PER_PAGE"],
+            error_out=False,
+        )
+        return render_template(
+            "listings/index.html",
+            **page_context(
+                page=page,
+                args=request.args,
+                actions=taxonomy_service.plan_actions(),
+                districts=XIAMEN_DISTRICTS,
+            ),
+        )
+
+    @bp.route("/<int:listing_id>")
+    def detail(listing_id: int) -> str:
+        listing = get_visible(listing_id)
+        if listing.status is ListingStatus.PUBLISHED and not can(
+            current_user, Action.EDIT_LISTING, listing
+        ):
+            service.record_view(listing)
+        return render_template(
+            "listings/detail.html",
+            **page_context(
+                listing=listing,
+                kind=kind_of(listing),
+                expired=listing.is_expired(utcnow().date()),
+                action_form=FlaskForm(),
+            ),
+        )
+
+    @bp.route("/new", methods=["GET", "POST"])
+    @login_required
+    def new() -> str | Response | tuple[str, int]:
+        try:
+            kind = ListingKind(request.args.get("kind") or default_kind)
+        except ValueError:
+            abort(400)
+        if kind not in kinds:
+            abort(404)
+        form = build_listing_form(kind)
+        if form.validate_on_submit():
+            try:
+                listing = service.create_listing(kind, form_input(kind, form), current_user)
+                if request.form.get("send_for_review"):
+                    service.submit_listing(listing, current_user)
+            except ValidationFailed as exc:
+                db.session.rollback()
+                show_errors(form, exc.fields)
+            except ListingError as exc:
+                db.session.rollback()
+                flash(exc.message, "danger")
+            else:
+                flash(_("已保存"), "success")
+                return redirect(url_for(f"{bp.name}.detail", listing_id=listing.id))
+        elif request.method == "GET":
+            # Checked before showing an empty form; the service checks again on save.
+            ensure(current_user, service.CREATE_ACTIONS[kind])
+        status = 400 if request.method == "POST" else 200
+        return render_template(
+            "listings/form.html", **page_context(form=form, kind=kind, listing=None)
+        ), status
+
+    @bp.route("/<int:listing_id>/edit", methods=["GET", "POST"])
+    @login_required
+    def edit(listing_id: int) -> str | Response | tuple[str, int]:
+        listing = get_visible(listing_id)
+        ensure(current_user, Action.EDIT_LISTING, listing)
+        kind = kind_of(listing)
+        if request.method == "GET":
+            form = build_listing_form(kind, listing_values(listing))
+        else:
+            form = build_listing_form(kind)
+        if form.validate_on_submit():
+            try:
+                service.update_listing(listing, form_input(kind, form), current_user)
+                if request.form.get("send_for_review"):
+                    service.submit_listing(listing, current_user)
+            except ValidationFailed as exc:
+                db.session.rollback()
+                show_errors(form, exc.fields)
+            except ListingError as exc:
+                db.session.rollback()
+                flash(exc.message, "danger")
+            else:
+                flash(_("已保存"), "success")
+                return redirect(url_for(f"{bp.name}.detail", listing_id=listing.id))
+        status = 400 if request.method == "POST" else 200
+        return render_template(
+            "listings/form.html", **page_context(form=form, kind=kind, listing=listing)
+        ), status
+
+    @bp.route("/<int:listing_id>/delete", methods=["POST"])
+    @login_required
+    def delete(listing_id: int) -> Response:
+        listing = get_visible(listing_id)
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        try:
+            service.delete_listing(listing, current_user)
+        except ListingError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return redirect(url_for(f"{bp.name}.detail", listing_id=listing_id))
+        flash(_("已删除"), "success")
+        return redirect(url_for(f"{bp.name}.mine"))
+
+    @bp.route("/<int:listing_id>/<operation>", methods=["POST"])
+    @login_required
+    def workflow(listing_id: int, operation: str) -> Response:
+        if operation not in OPERATIONS:
+            abort(404)
+        listing = get_visible(listing_id)
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        run, message = OPERATIONS[operation]
+        try:
+            run(listing)
+        except ListingError as exc:
+            db.session.rollback()
+            flash(" ".join([exc.message, *exc.fields.values()]), "danger")
+        else:
+            flash(str(message), "success")
+        return redirect(url_for(f"{bp.name}.detail", listing_id=listing_id))
+
+    @bp.route("/review")
+    @login_required
+    @requires(Action.REVIEW_LISTING)
+    def review() -> str:
+        page = db.paginate(
+            listings_query(model, ListingFilter(status=ListingStatus.SUBMITTED)),
+            per_page=current_app.config["ITEMS_PER_PAGE"],
+            error_out=False,
+        )
+        return render_template("listings/review.html", **page_context(page=page))
+
+    @bp.route("/mine")
+    @login_required
+    def mine() -> str:
+        if current_user.organization_id is None:
+            abort(404)
+        filters = ListingFilter(owner_org_id=current_user.organization_id, all_statuses=True)
+        page = db.paginate(
+            listings_query(model, filters),
+            per_page=current_app.config["ITEMS_PER_PAGE"],
+            error_out=False,
+        )
+        return render_template(
+            "listings/mine.html", **page_context(page=page, today=utcnow().date())
+        )

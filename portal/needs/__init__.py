@@ -1,0 +1,4 @@
+"""Enterprise technology needs: models, pages.
+
+The blueprint lives in `views` so that importing the models does not load the pages.
+"""

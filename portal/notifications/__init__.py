@@ -1,0 +1,4 @@
+"""In-platform notices.
+
+The blueprint lives in `views` so that importing the models does not load the pages.
+"""

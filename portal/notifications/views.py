@@ -1,0 +1,51 @@
+"""The user's notices, and their unread count for the navigation bar."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from portal.extensions import db
+from portal.notifications import service
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+# Where a notice about an entity links to.
+ENTITY_PAGES = {"technology": "catalogue.detail", "need": "needs.detail"}
+
+
+@bp.app_context_processor
+def inject_unread_count() -> dict[str, object]:
+    def unread_notifications() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        return service.unread_count(current_user)
+
+    return {"unread_notifications": unread_notifications}
+
+
+@bp.route("/")
+@login_required
+def index() -> str:
+    page = db.paginate(
+        service.notifications_query(current_user),
+        per_page=current_app.config["ITEMS_PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "notifications/index.html", page=page, entity_pages=ENTITY_PAGES, form=FlaskForm()
+    )
+
+
+@bp.route("/read", methods=["POST"])
+@login_required
+def mark_read() -> Response:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    raw_id = request.form.get("id", "")
+    if raw_id and not raw_id.isdigit():
+        abort(400)
+    service.mark_read(current_user, int(raw_id) if raw_id else None)
+    return redirect(url_for("notifications.index"))

@@ -1,0 +1,111 @@
+"""Load the demo catalogue items and needs of seed_data/demo/ as published, demo-marked listings.
+
+Each row goes through the same validator as forms and the API. Rows are keyed by
+(title, owner), so loading twice adds nothing; rows whose owner organization is
+unknown or whose values do not validate are reported and skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.listing_input import MAX_KEYWORD_LENGTH, fields_for, validate_listing_data
+from portal.listing_kinds import ListingKind
+from portal.listings import ListingStatus
+from portal.listings_service import default_expiry
+from portal.model_mixins import utcnow
+from portal.orgs.models import Organization
+
+log = logging.getLogger("portal.seed")
+
+DEMO_FILES = (
+    ("technologies.jsonl", ListingKind.TECHNOLOGY),
+    ("products.jsonl", ListingKind.PRODUCT),
+    ("needs.jsonl", ListingKind.NEED),
+)
+SUMMARY_LIMIT = 500
+FIRST_SENTENCE = re.compile(r"^(.+?[。！？!?])")
+
+
+@dataclass
+class DemoLoadReport:
+    added: dict[str, int] = field(default_factory=dict)
+    existing: int = 0
+    skipped: list[str] = field(default_factory=list)  # "file:line reason"
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                yield number, json.loads(line)
+
+
+def _input_values(kind: ListingKind, row: dict[str, Any]) -> dict[str, Any]:
+    """The row's listing fields; a missing summary is the description's first sentence.
+
+    Keywords longer than the validator allows are dropped: in the product list they are
+    long runs of model numbers, useless as search terms, and the product is still worth
+    listing without them.
+    """
+    names = {spec.name for spec in fields_for(kind)}
+    values = {name: value for name, value in row.items() if name in names}
+    values["keywords"] = [k for k in values.get("keywords") or [] if len(k) <= MAX_KEYWORD_LENGTH]
+    if not values.get("summary"):
+        description = (row.get("description") or "").strip()
+        first = FIRST_SENTENCE.match(description)
+        values["summary"] = (first.group(1) if first else description)[:SUMMARY_LIMIT]
+    return values
+
+
+def load_demo_listings(demo_dir: Path) -> DemoLoadReport:
+    """Add missing demo listings from the files of `demo_dir` that exist; callers commit."""
+    report = DemoLoadReport()
+    orgs = {org.name: org for org in db.session.scalars(select(Organization))}
+    today = utcnow().date()
+    for filename, kind in DEMO_FILES:
+        path = demo_dir / filename
+        if not path.exists():
+            log.warning("demo file %s not found, skipped", path)
+            continue
+        model = kind.model
+        known = set(db.session.execute(select(model.title, model.owner_org_id)).tuples())
+        added = 0
+        for number, row in _rows(path):
+            owner = orgs.get(row.get("owner", ""))
+            if owner is None:
+                report.skipped.append(f"{filename}:{number} unknown owner {row.get('owner')!r}")
+                continue
+            if (row.get("title"), owner.id) in known:
+                report.existing += 1
+                continue
+            clean, errors = validate_listing_data(kind, _input_values(kind, row))
+            if errors:
+                report.skipped.append(f"{filename}:{number} {errors}")
+                continue
+            listing = model(
+                owner_org_id=owner.id,
+                status=ListingStatus.PUBLISHED,
+                published_at=utcnow(),
+                expires_at=default_expiry(today),
+                is_demo=True,
+                source=(row.get("source") or "演示数据")[:300],
+                **clean,
+            )
+            if kind is not ListingKind.NEED:
+                listing.kind = kind.value
+            db.session.add(listing)
+            known.add((listing.title, owner.id))
+            added += 1
+        report.added[filename] = added
+    db.session.flush()
+    return report
