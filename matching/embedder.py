@@ -196,7 +196,7 @@ def _load_model(
         return None, f"model folder {model} is missing; run `flask --app wsgi models fetch`"
     try:
         return SentenceTransformerEmbedder(
-            Path(model).expanduser() if _looks_like_path(model) else model,
+            Path(model).expanduser().resolve() if _looks_like_path(model) else model,
             device=device,
             batch_size=batch_size,
         ), f"loaded {model}"

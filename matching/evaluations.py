@@ -1,0 +1,121 @@
+"""The project's standard evaluations, wired to the real components (used by the CLI and tests).
+
+- ``evaluate_matching``: the labeled offer/need set ranked by word BM25, character BM25, the
+  embedder alone and the hybrid (``MatchWeights``), as ``RankingMetrics`` rows;
+- ``evaluate_carbon``: the carbon classifier on labeled texts (leave-one-out when the texts are the
+  classifier's own examples);
+- ``evaluate_area_on_catalogue``: the catalogue's own rows (说明 -> 一级目录 / 二级目录), each
+  row left out of the index while it is classified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from matching.area import AreaClassifier
+from matching.carbon import CarbonClassifier
+from matching.carbon_data import LabeledText, labeled_examples, read_labeled_texts
+from matching.embedder import TextEmbedder
+from matching.evaluate import (
+    ClassificationReport,
+    LabeledPairs,
+    RankingMetrics,
+    evaluate_classifier,
+    evaluate_ranker,
+    read_labeled_pairs,
+)
+from matching.matcher import (
+    DEFAULT_WEIGHTS,
+    CandidateIndex,
+    MatchWeights,
+    build_index,
+    candidate_parts,
+)
+from matching.profiles import NeedProfile, TechnologyProfile
+from matching.taxonomy import GreenCatalogueRow, green_catalogue_rows
+
+
+def single_part_weights(part: str) -> MatchWeights:
+    """Weights that rank by one part alone: "word", "char" or "semantic"."""
+    if part == "semantic":
+        return MatchWeights(semantic=1.0, lexical=0.0, taxonomy=0.0, fit=0.0)
+    char_share = 1.0 if part == "char" else 0.0
+    return MatchWeights(semantic=0.0, lexical=1.0, taxonomy=0.0, fit=0.0, char_share=char_share)
+
+
+class PairsRanker:
+    """Ranks the labeled needs against the labeled technology pool, parts computed once per need."""
+
+    def __init__(self, pairs: LabeledPairs, embedder: TextEmbedder | None):
+        self.pairs = pairs
+        self.embedder = embedder
+        technologies = [
+            TechnologyProfile(tid, "", text) for tid, text in pairs.technologies.items()
+        ]
+        self.ids = [t.id for t in technologies]
+        self.index: CandidateIndex = build_index(technologies, embedder=embedder)
+        self._parts = {
+            need_id: candidate_parts(NeedProfile(need_id, "", text), self.index, embedder=embedder)
+            for need_id, text in pairs.needs.items()
+        }
+
+    def ranked(self, need_id: str, weights: MatchWeights) -> list[str]:
+        scores = self._parts[need_id].combine(weights)
+        order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+        return [self.ids[i] for i in order[:100]]
+
+    def metrics(self, method: str, weights: MatchWeights) -> RankingMetrics:
+        return evaluate_ranker(
+            method, self.pairs, lambda need_id, _text: self.ranked(need_id, weights)
+        )
+
+
+def evaluate_matching(
+    path: Path, embedder: TextEmbedder | None, weights: MatchWeights = DEFAULT_WEIGHTS
+) -> list[RankingMetrics]:
+    ranker = PairsRanker(read_labeled_pairs(path), embedder)
+    rows = [
+        ranker.metrics("word BM25 (jieba)", single_part_weights("word")),
+        ranker.metrics("char BM25", single_part_weights("char")),
+    ]
+    if embedder is not None:
+        rows.append(ranker.metrics(f"semantic ({embedder.name})", single_part_weights("semantic")))
+    rows.append(ranker.metrics("hybrid", weights))
+    return rows
+
+
+def evaluate_carbon(
+    embedder: TextEmbedder | None, path: Path | None = None
+) -> ClassificationReport:
+    """Without ``path`` the classifier's own examples are used, each left out of its own vote."""
+    items: Sequence[LabeledText] = labeled_examples() if path is None else read_labeled_texts(path)
+    classifier = CarbonClassifier(embedder, leave_one_out=path is None)
+    return evaluate_classifier(
+        "carbon type", items, lambda text: classifier.classify(text).carbon_type
+    )
+
+
+def evaluate_area_on_catalogue(
+    embedder: TextEmbedder | None, rows: Sequence[GreenCatalogueRow] | None = None
+) -> list[ClassificationReport]:
+    """Classify each catalogue row's 说明 with that row left out; score 一级 and 二级 目录."""
+    rows = list(rows if rows is not None else green_catalogue_rows())
+    classifier = AreaClassifier(embedder, plan=(), green_rows=rows)
+    level2: list[LabeledText] = []
+    predicted_level2: dict[str, str] = {}
+    for row in rows:
+        query = embedder.embed_query(row.description) if embedder else None
+        candidates = classifier.suggest_green(row.description, query, 1, exclude_codes={row.code})
+        predicted_level2[row.description] = candidates[0].code if candidates else ""
+        level2.append(
+            LabeledText(row.description, row.level2_code, "green-industry-2019", row.code)
+        )
+    level1 = [replace(item, label=item.label.split(".")[0]) for item in level2]
+    return [
+        evaluate_classifier("catalogue 二级目录", level2, lambda text: predicted_level2[text]),
+        evaluate_classifier(
+            "catalogue 一级目录", level1, lambda text: predicted_level2[text].split(".")[0]
+        ),
+    ]

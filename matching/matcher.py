@@ -1,0 +1,473 @@
+"""Rank technologies for a need and needs for a technology, with explanations.
+
+Score = weighted sum of four parts, each in [0, 1]:
+
+- semantic: embedding cosine, rescaled so that the candidate set's typical similarity is 0;
+- lexical: BM25 on jieba words and on Chinese character n-grams (``search.tokenize``), each divided
+  by its best value among the candidates, mixed by ``MatchWeights.char_share``;
+- taxonomy: same plan field 1, same action 0.5, fields that share a key term 0.25, else 0;
+- fit: the four fit checks (TRL, price within budget, a shared transfer mode, not expired),
+  passed 1, unknown 0.5, failed 0, averaged. With ``require_fit`` a failed check excludes.
+
+Everything over the candidates is vectorised (one matrix product, sparse column sums, array
+comparisons); explanations are built only for the ``limit`` results returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Literal
+
+import numpy as np
+
+from matching.embedder import TextEmbedder
+from matching.explain import (
+    CHECK_LABELS,
+    FitCheck,
+    MatchExplanation,
+    ScoreParts,
+    describe_area,
+    fit_checks,
+)
+from matching.lexical import BM25Matrix
+from matching.profiles import TRANSFER_MODES, NeedProfile, TechnologyProfile, profile_text
+from matching.taxonomy import plan_areas
+from search.tokenize import char_ngrams, normalize, tokenize
+
+Side = Literal["technology", "need"]
+_MODE_BITS = {mode: 1 << i for i, mode in enumerate(TRANSFER_MODES)}
+_NO_DATE = np.iinfo(np.int64).max
+_SHOWN_TERMS = 8
+_FULL_CONFIDENCE_TOKENS = 12  # texts with fewer words than this match with reduced confidence
+_TAXONOMY_SAME_FIELD, _TAXONOMY_SAME_ACTION, _TAXONOMY_RELATED = 1.0, 0.5, 0.25
+
+
+@dataclass(frozen=True)
+class MatchWeights:
+    """Weights of the score parts.
+
+    semantic, lexical and char_share were chosen by ``matching.calibrate`` (grid search, 36
+    weightings, mean nDCG@10) on seed_data/matching/labeled_pairs.csv with multilingual-e5-small;
+    taxonomy and fit cannot be fitted on that set (it carries no areas or terms of trade) and keep
+    a tenth each. See matching/README.md for the numbers.
+    """
+
+    semantic: float = 0.6
+    lexical: float = 0.2
+    taxonomy: float = 0.1
+    fit: float = 0.1
+    char_share: float = 1.0  # share of character BM25 within the lexical part
+
+
+DEFAULT_WEIGHTS = MatchWeights()
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    technology_id: int | str
+    technology_title: str
+    need_id: int | str
+    need_title: str
+    score: float
+    parts: ScoreParts
+    explanation: MatchExplanation
+    confidence: float
+
+    def to_api(self, counterpart: Side) -> dict:
+        """The API item: ``{"technology"|"need": {...}, "score", "parts", "explanation"}``."""
+        if counterpart == "technology":
+            other = {"id": self.technology_id, "title": self.technology_title}
+        else:
+            other = {"id": self.need_id, "title": self.need_title}
+        return {
+            counterpart: other,
+            "score": self.score,
+            "confidence": self.confidence,
+            "parts": {
+                k: getattr(self.parts, k) for k in ("semantic", "lexical", "taxonomy", "fit")
+            },
+            "explanation": self.explanation.to_dict(),
+        }
+
+
+@cache
+def _related_fields() -> frozenset[tuple[str, str]]:
+    """Pairs of plan fields that share a key term (储能: A01.03 and A05.04)."""
+    fields = [a for a in plan_areas() if a.level == "field"]
+    terms = {a.code: {normalize(t) for t in a.terms} for a in fields}
+    return frozenset(
+        (a.code, b.code)
+        for a in fields
+        for b in fields
+        if a.code != b.code and terms[a.code] & terms[b.code]
+    )
+
+
+def _ordinal(day: date | None) -> int:
+    return day.toordinal() if day is not None else _NO_DATE
+
+
+def _mode_mask(modes: frozenset[str]) -> int:
+    return sum(_MODE_BITS.get(mode, 0) for mode in modes)
+
+
+def _nan_if_none(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
+@dataclass
+class CandidateIndex:
+    """Technologies or needs prepared for ranking: vectors, BM25 matrices and fit arrays."""
+
+    side: Side
+    profiles: list[TechnologyProfile] | list[NeedProfile]
+    vectors: np.ndarray | None
+    word_bm25: BM25Matrix
+    char_bm25: BM25Matrix
+    areas: np.ndarray  # object array of plan field codes (None when unclassified)
+    actions: np.ndarray
+    trl: np.ndarray  # technologies: trl; needs: min_trl (nan when missing)
+    money_low: np.ndarray  # price_min / budget_min
+    money_high: np.ndarray  # price_max / budget_max
+    modes: np.ndarray  # transfer-mode bit masks (0 when none given)
+    end: np.ndarray  # expires_at / deadline as ordinals
+    token_counts: np.ndarray
+    semantic_baseline: float = 0.0
+    text_cache: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.profiles)
+
+
+def _semantic_baseline(vectors: np.ndarray) -> float:
+    """Typical cosine between two candidates (squared norm of the mean vector): the floor below
+    which similarity says nothing. e5 puts unrelated Chinese texts near 0.8."""
+    if len(vectors) < 2:
+        return 0.0
+    mean = vectors.mean(axis=0)
+    return float(min(max(mean @ mean, 0.0), 0.95))
+
+
+def build_index(
+    profiles: Sequence[TechnologyProfile] | Sequence[NeedProfile],
+    *,
+    embedder: TextEmbedder | None = None,
+) -> CandidateIndex:
+    """Index technologies or needs. Profiles without a vector are embedded when ``embedder`` is
+    given; without vectors at all the semantic part is 0."""
+    profiles = list(profiles)
+    side: Side = "need" if profiles and isinstance(profiles[0], NeedProfile) else "technology"
+    texts = [profile_text(p) for p in profiles]
+    words: dict[str, list[str]] = {}
+    chars: dict[str, list[str]] = {}
+    for text in dict.fromkeys(texts):  # identical texts are tokenized once
+        words[text] = tokenize(text)
+        chars[text] = char_ngrams(text)
+    vectors = _profile_vectors(profiles, texts, embedder)
+    is_need = side == "need"
+    return CandidateIndex(
+        side=side,
+        profiles=profiles,
+        vectors=vectors,
+        word_bm25=BM25Matrix([words[t] for t in texts]),
+        char_bm25=BM25Matrix([chars[t] for t in texts]),
+        areas=np.array([p.area for p in profiles], dtype=object),
+        actions=np.array([p.action or _action_of(p.area) for p in profiles], dtype=object),
+        trl=np.array([_nan_if_none(p.min_trl if is_need else p.trl) for p in profiles]),
+        money_low=np.array(
+            [_nan_if_none(p.budget_min if is_need else p.price_min) for p in profiles]
+        ),
+        money_high=np.array(
+            [_nan_if_none(p.budget_max if is_need else p.price_max) for p in profiles]
+        ),
+        modes=np.array([_mode_mask(p.transfer_modes) for p in profiles], dtype=np.int64),
+        end=np.array(
+            [_ordinal(p.deadline if is_need else p.expires_at) for p in profiles], dtype=np.int64
+        ),
+        token_counts=np.array([len(words[t]) for t in texts], dtype=np.int32),
+        semantic_baseline=_semantic_baseline(vectors) if vectors is not None else 0.0,
+    )
+
+
+def _action_of(area: str | None) -> str | None:
+    return area.split(".")[0] if area else None
+
+
+def _profile_vectors(
+    profiles: list, texts: list[str], embedder: TextEmbedder | None
+) -> np.ndarray | None:
+    if not profiles:
+        return None
+    missing = [i for i, p in enumerate(profiles) if p.vector is None]
+    if missing and embedder is None:
+        return None
+    embedded = embedder.embed_documents([texts[i] for i in missing]) if missing else None
+    dim = embedded.shape[1] if embedded is not None else len(profiles[0].vector)
+    vectors = np.zeros((len(profiles), dim), dtype=np.float32)
+    for i, p in enumerate(profiles):
+        if p.vector is not None:
+            vectors[i] = p.vector
+    if embedded is not None:
+        vectors[missing] = embedded
+    return vectors
+
+
+@dataclass(frozen=True)
+class _FitArrays:
+    values: np.ndarray  # (n,) fit part
+    failed: np.ndarray  # (n,) bool: at least one check failed
+    failed_by_check: dict[str, np.ndarray]
+
+
+def _check_values(known: np.ndarray, passed: np.ndarray) -> np.ndarray:
+    return np.where(known, np.where(passed, 1.0, 0.0), 0.5)
+
+
+def _fit_arrays(
+    query: TechnologyProfile | NeedProfile, index: CandidateIndex, today: date
+) -> _FitArrays:
+    n = len(index)
+    unknown = np.zeros(n, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        if isinstance(query, NeedProfile):  # candidates are technologies
+            trl_known = ~np.isnan(index.trl) if query.min_trl is not None else unknown
+            trl_pass = index.trl >= (query.min_trl or 0)
+            price_known = ~np.isnan(index.money_low) if query.budget_max is not None else unknown
+            price_pass = index.money_low <= (query.budget_max or 0)
+            query_end = _ordinal(query.deadline)
+        else:  # candidates are needs
+            trl_known = ~np.isnan(index.trl) if query.trl is not None else unknown
+            trl_pass = (query.trl or 0) >= index.trl
+            price_known = ~np.isnan(index.money_high) if query.price_min is not None else unknown
+            price_pass = (query.price_min or 0) <= index.money_high
+            query_end = _ordinal(query.expires_at)
+    query_modes = _mode_mask(query.transfer_modes)
+    modes_known = (index.modes != 0) & (query_modes != 0)
+    modes_pass = (index.modes & query_modes) != 0
+    expired = (index.end < today.toordinal()) | (query_end < today.toordinal())
+    checks = {
+        "trl": (trl_known, trl_pass),
+        "price": (price_known, price_pass),
+        "transfer_mode": (modes_known, modes_pass),
+        "expiry": (np.ones(n, dtype=bool), ~expired),
+    }
+    values = sum(_check_values(k, p) for k, p in checks.values()) / len(checks)
+    failed_by_check = {name: k & ~p for name, (k, p) in checks.items()}
+    failed = np.logical_or.reduce(list(failed_by_check.values()))
+    return _FitArrays(np.asarray(values, dtype=np.float32), failed, failed_by_check)
+
+
+def _taxonomy_part(
+    query_area: str | None, query_action: str | None, index: CandidateIndex
+) -> np.ndarray:
+    part = np.zeros(len(index), dtype=np.float32)
+    if query_action:
+        part[index.actions == query_action] = _TAXONOMY_SAME_ACTION
+    if query_area:
+        related = [b for a, b in _related_fields() if a == query_area]
+        if related:
+            part[np.isin(index.areas, related) & (part == 0)] = _TAXONOMY_RELATED
+        part[index.areas == query_area] = _TAXONOMY_SAME_FIELD
+    return part
+
+
+def _scaled_by_max(scores: np.ndarray) -> np.ndarray:
+    best = float(scores.max()) if len(scores) else 0.0
+    return scores / best if best > 0 else scores
+
+
+@dataclass(frozen=True)
+class CandidateParts:
+    """Every score part of every candidate for one query, before weighting."""
+
+    semantic: np.ndarray
+    word: np.ndarray  # word BM25 / best word BM25
+    char: np.ndarray  # character n-gram BM25 / best character BM25
+    taxonomy: np.ndarray
+    fit: _FitArrays
+    query_words: list[str]
+
+    def lexical(self, weights: MatchWeights) -> np.ndarray:
+        return (1 - weights.char_share) * self.word + weights.char_share * self.char
+
+    def combine(self, weights: MatchWeights) -> np.ndarray:
+        """Weighted score of every candidate (failed fit checks not excluded here)."""
+        return (
+            weights.semantic * self.semantic
+            + weights.lexical * self.lexical(weights)
+            + weights.taxonomy * self.taxonomy
+            + weights.fit * self.fit.values
+        )
+
+
+def candidate_parts(
+    query: TechnologyProfile | NeedProfile,
+    index: CandidateIndex,
+    *,
+    embedder: TextEmbedder | None = None,
+    today: date | None = None,
+) -> CandidateParts:
+    """Score parts of all candidates in ``index`` for ``query`` (for ranking and calibration)."""
+    text = profile_text(query)
+    query_words = tokenize(text)
+    semantic = np.zeros(len(index), dtype=np.float32)
+    query_vector = query.vector
+    if query_vector is None and embedder is not None and index.vectors is not None:
+        query_vector = embedder.embed_query(text)
+    if query_vector is not None and index.vectors is not None:
+        cosine = index.vectors @ np.asarray(query_vector, dtype=np.float32)
+        floor = index.semantic_baseline
+        semantic = np.clip((cosine - floor) / (1 - floor), 0, 1).astype(np.float32)
+    word = _scaled_by_max(index.word_bm25.scores(query_words))
+    char = _scaled_by_max(index.char_bm25.scores(char_ngrams(text)))
+    action = query.action or _action_of(query.area)
+    taxonomy = _taxonomy_part(query.area, action, index)
+    fit = _fit_arrays(query, index, today or date.today())
+    return CandidateParts(semantic, word, char, taxonomy, fit, query_words)
+
+
+def _shared_terms(query_words: list[str], candidate_text: str, index: CandidateIndex) -> list[str]:
+    candidate_words = set(tokenize(candidate_text))
+    shared = [w for w in dict.fromkeys(query_words) if w in candidate_words and (len(w) >= 2)]
+    shared.sort(key=lambda w: -index.word_bm25.term_idf(w))
+    return shared[:_SHOWN_TERMS]
+
+
+def _rank(
+    query: TechnologyProfile | NeedProfile,
+    candidates: CandidateIndex | Sequence[TechnologyProfile] | Sequence[NeedProfile],
+    weights: MatchWeights,
+    limit: int,
+    today: date | None,
+    require_fit: bool,
+    embedder: TextEmbedder | None,
+) -> list[MatchResult]:
+    index = (
+        candidates
+        if isinstance(candidates, CandidateIndex)
+        else build_index(candidates, embedder=embedder)
+    )
+    if len(index) == 0 or limit <= 0:
+        return []
+    today = today or date.today()
+    parts = candidate_parts(query, index, embedder=embedder, today=today)
+    total = parts.combine(weights)
+    # a candidate that shares nothing with the query but its terms of trade is not a match
+    unrelated = (parts.semantic <= 0) & (parts.lexical(weights) <= 0) & (parts.taxonomy <= 0)
+    total = np.where(unrelated, -np.inf, total)
+    if require_fit:
+        total = np.where(parts.fit.failed, -np.inf, total)
+    top = _top_indices(total, limit)
+    return [_result(query, index, int(i), float(total[i]), parts, weights, today) for i in top]
+
+
+def _top_indices(scores: np.ndarray, limit: int) -> np.ndarray:
+    finite = np.isfinite(scores)
+    count = min(limit, int(finite.sum()))
+    if count == 0:
+        return np.array([], dtype=np.int64)
+    candidates = (
+        np.argpartition(-scores, count - 1)[:count]
+        if count < len(scores)
+        else np.arange(len(scores))
+    )
+    candidates = candidates[np.isfinite(scores[candidates])]
+    # ties (identical duplicates) keep their input order, so rankings are reproducible
+    order = np.lexsort((candidates, -scores[candidates]))
+    return candidates[order][:count]
+
+
+def _result(
+    query: TechnologyProfile | NeedProfile,
+    index: CandidateIndex,
+    i: int,
+    score: float,
+    parts: CandidateParts,
+    weights: MatchWeights,
+    today: date,
+) -> MatchResult:
+    query_words = parts.query_words
+    candidate = index.profiles[i]
+    technology, need = (candidate, query) if isinstance(query, NeedProfile) else (query, candidate)
+    part_values = ScoreParts(
+        semantic=round(float(parts.semantic[i]), 4),
+        lexical=round(float(parts.lexical(weights)[i]), 4),
+        taxonomy=round(float(parts.taxonomy[i]), 4),
+        fit=round(float(parts.fit.values[i]), 4),
+    )
+    shortest = min(len(query_words), int(index.token_counts[i]))
+    confidence = round(min(1.0, shortest / _FULL_CONFIDENCE_TOKENS), 3)
+    notes = []
+    if confidence < 1.0:
+        notes.append(f"文本较短（{shortest} 个词），匹配置信度低")
+    if index.vectors is None:
+        notes.append("没有可用的文本向量，语义分为 0")
+    explanation = MatchExplanation(
+        terms=_shared_terms(query_words, profile_text(candidate), index),
+        area=describe_area(technology, need, float(parts.taxonomy[i])),
+        checks=fit_checks(technology, need, today),
+        parts=part_values,
+        notes=notes,
+    )
+    return MatchResult(
+        technology_id=technology.id,
+        technology_title=technology.title,
+        need_id=need.id,
+        need_title=need.title,
+        score=round(score, 4),
+        parts=part_values,
+        explanation=explanation,
+        confidence=confidence,
+    )
+
+
+def rank_technologies_for_need(
+    need: NeedProfile,
+    technologies: CandidateIndex | Sequence[TechnologyProfile],
+    *,
+    weights: MatchWeights = DEFAULT_WEIGHTS,
+    limit: int = 10,
+    today: date | None = None,
+    require_fit: bool = True,
+    embedder: TextEmbedder | None = None,
+) -> list[MatchResult]:
+    """Best technologies for ``need``. Pass a prebuilt ``CandidateIndex`` to rank many needs
+    against the same catalogue; ``embedder`` embeds texts that carry no vector."""
+    return _rank(need, technologies, weights, limit, today, require_fit, embedder)
+
+
+def rank_needs_for_technology(
+    technology: TechnologyProfile,
+    needs: CandidateIndex | Sequence[NeedProfile],
+    *,
+    weights: MatchWeights = DEFAULT_WEIGHTS,
+    limit: int = 10,
+    today: date | None = None,
+    require_fit: bool = True,
+    embedder: TextEmbedder | None = None,
+) -> list[MatchResult]:
+    """Best open needs for ``technology`` (the mirror of ``rank_technologies_for_need``)."""
+    return _rank(technology, needs, weights, limit, today, require_fit, embedder)
+
+
+def failed_check_summary(
+    query: TechnologyProfile | NeedProfile,
+    candidates: CandidateIndex | Sequence[TechnologyProfile] | Sequence[NeedProfile],
+    *,
+    today: date | None = None,
+) -> list[FitCheck]:
+    """Why there are no matches: per fit check, how many candidates it excluded.
+
+    Returns only the checks that excluded someone, e.g. 价格与预算：12 / 12 项不满足."""
+    index = candidates if isinstance(candidates, CandidateIndex) else build_index(candidates)
+    arrays = _fit_arrays(query, index, today or date.today())
+    summary = []
+    for name, failed in arrays.failed_by_check.items():
+        count = int(failed.sum())
+        if count:
+            detail = f"{CHECK_LABELS[name]}：{count} / {len(index)} 项不满足"
+            summary.append(FitCheck(name, False, detail))
+    return summary
