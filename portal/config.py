@@ -31,6 +31,10 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     ELASTICSEARCH_URL: str | None = os.environ.get("ELASTICSEARCH_URL") or None
     EMBEDDING_MODEL: str | None = os.environ.get("EMBEDDING_MODEL") or None
+    EMBEDDING_DEVICE: str | None = os.environ.get("EMBEDDING_DEVICE") or None
+    EMBEDDING_BATCH_SIZE = _env_int("EMBEDDING_BATCH_SIZE", 32)
+    # "model": the sentence-transformers model (or its fallback); "hashed": tests only.
+    EMBEDDER = os.environ.get("EMBEDDER", "model")
 
     MAIL_SERVER: str | None = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = _env_int("MAIL_PORT", 25)
@@ -71,6 +75,7 @@ class TestConfig(Config):
     ELASTICSEARCH_URL = None
     MAIL_SERVER = None
     LOG_LEVEL = "WARNING"
+    EMBEDDER = "hashed"
 
 
 def instance_sqlite_uri(instance_path: str | Path) -> str:

@@ -1,0 +1,74 @@
+"""The process's one text embedder, shared by search, matching and classification.
+
+Loaded lazily, once per app: the model named by EMBEDDING_MODEL (a hub name or a local
+folder), else the default multilingual-e5-small fetched by `flask --app wsgi models fetch`
+into instance/models/. When no model can be loaded, matching.embedder falls back to a
+lexical embedder fitted on the platform's own texts and logs a loud warning; the admin
+page shows which one is live (`matching.embedder.embedder_status`).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from matching.embedder import TextEmbedder, load_embedder
+from matching.model_fetch import DEFAULT_MODEL_DIRNAME
+from search.vectors import HashedNgramVectorizer
+
+_load_lock = threading.Lock()
+EXTENSION_KEY = "portal.embedder"
+
+
+def default_model_folder(app: Flask) -> Path:
+    return Path(app.instance_path) / "models" / DEFAULT_MODEL_DIRNAME
+
+
+def configured_model(app: Flask) -> str:
+    return app.config.get("EMBEDDING_MODEL") or str(default_model_folder(app))
+
+
+def _platform_texts() -> list[str]:
+    """Published listing texts, to fit the fallback embedder on the platform's own language."""
+    from portal.catalogue.models import Technology
+    from portal.extensions import db
+    from portal.listings import ListingStatus
+    from portal.needs.models import Need
+
+    texts: list[str] = []
+    for model in (Technology, Need):
+        rows = db.session.execute(
+            select(model.title, model.description).where(model.status == ListingStatus.PUBLISHED)
+        )
+        texts.extend(f"{title} {description}" for title, description in rows)
+    return texts
+
+
+def get_embedder(app: Flask | None = None) -> TextEmbedder:
+    """The app's embedder, loaded on first use.
+
+    `EMBEDDER = "hashed"` (tests only) swaps in the fast, model-free hashed n-gram vectorizer.
+    """
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    embedder = app.extensions.get(EXTENSION_KEY)
+    if embedder is not None:
+        return embedder
+    with _load_lock:
+        embedder = app.extensions.get(EXTENSION_KEY)
+        if embedder is None:
+            if app.config.get("EMBEDDER") == "hashed":
+                embedder = HashedNgramVectorizer()
+            else:
+                with app.app_context():
+                    embedder = load_embedder(
+                        configured_model(app),
+                        cache_path=Path(app.instance_path) / "embeddings.sqlite3",
+                        fit_texts=_platform_texts,
+                        device=app.config.get("EMBEDDING_DEVICE"),
+                        batch_size=app.config.get("EMBEDDING_BATCH_SIZE", 32),
+                    )
+            app.extensions[EXTENSION_KEY] = embedder
+    return embedder
