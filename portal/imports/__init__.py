@@ -1,0 +1,1 @@
+"""Bulk import of catalogue items and needs from CSV and Excel files."""
