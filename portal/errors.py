@@ -7,7 +7,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 log = logging.getLogger("portal.errors")
@@ -56,4 +56,4 @@ def configure_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception) -> tuple[Response | str, int]:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return error_response(500, InternalServerError.name.lower().replace(" ", "_"))
+        return error_response(500, "internal_server_error")

@@ -42,7 +42,8 @@ KIND_LABELS: dict[str, LazyString] = {
 def kind_of(listing: Listing) -> ListingKind:
     if isinstance(listing, Need):
         return ListingKind.NEED
-    return ListingKind(listing.kind.value if listing.kind else TechnologyKind.TECHNOLOGY.value)
+    # A fresh object may still hold the plain string it was given; the enum accepts both.
+    return ListingKind(TechnologyKind(listing.kind or TechnologyKind.TECHNOLOGY).value)
 
 
 # Technology readiness levels with the one-line explanation shown beside every TRL choice.

@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 
 from portal.audit.service import record_change
 from portal.auth.models import User
+from portal.catalogue.models import TechnologyKind
 from portal.extensions import db
 from portal.listing_errors import ListingError, ValidationFailed
 from portal.listing_input import validate_listing_data
@@ -128,7 +129,7 @@ def create_listing(
         raise ValidationFailed(errors)
     listing = kind.model(owner_org_id=owner.id, created_by_id=user.id, **clean)
     if kind is not ListingKind.NEED:
-        listing.kind = kind.value
+        listing.kind = TechnologyKind(kind.value)
     db.session.add(listing)
     db.session.flush()
     _audit(user, "listing.create", listing, None)
