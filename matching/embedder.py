@@ -54,7 +54,10 @@ class SentenceTransformerEmbedder:
         self.model = SentenceTransformer(self.model_ref, device=device)
         self.batch_size = batch_size
         self.name = Path(self.model_ref).name if Path(self.model_ref).is_dir() else self.model_ref
-        self.dim = int(self.model.get_sentence_embedding_dimension() or 0)
+        # sentence-transformers 6 renamed get_sentence_embedding_dimension; accept both
+        dimension = getattr(self.model, "get_embedding_dimension", None)
+        dimension = dimension or self.model.get_sentence_embedding_dimension
+        self.dim = int(dimension() or 0)
         # the folder's config_sentence_transformers.json is read by SentenceTransformer itself
         prompts = dict(self.model.prompts or {})
         if not prompts and "e5" in self.name.lower():

@@ -22,6 +22,9 @@ _TINY_VOCAB = [
     *"光伏发电储能电池污水处理节能锅炉碳捕集风力氢燃料",
     "solar",
     "power",
+    "query",
+    "passage",
+    ":",
 ]
 
 
@@ -35,9 +38,7 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     torch.manual_seed(0)
     base = tmp_path_factory.mktemp("tiny-bert")
-    vocab_file = base / "vocab.txt"
-    vocab_file.write_text("\n".join(_TINY_VOCAB), encoding="utf-8")
-    tokenizer = BertTokenizerFast(vocab_file=str(vocab_file), do_lower_case=True)
+    tokenizer = BertTokenizerFast(vocab={token: i for i, token in enumerate(_TINY_VOCAB)})
     config = BertConfig(
         vocab_size=len(_TINY_VOCAB),
         hidden_size=32,
@@ -50,7 +51,7 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     BertModel(config).save_pretrained(transformer_dir)
     tokenizer.save_pretrained(transformer_dir)
     word = models.Transformer(str(transformer_dir), max_seq_length=64)
-    pooling = models.Pooling(word.get_word_embedding_dimension(), pooling_mode="mean")
+    pooling = models.Pooling(word.get_embedding_dimension(), pooling_mode="mean")
     model = SentenceTransformer(
         modules=[word, pooling, models.Normalize()],
         prompts={"query": "query: ", "document": "passage: "},
