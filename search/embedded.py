@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS docs (
     UNIQUE (doc_type, doc_id)
 );
 CREATE INDEX IF NOT EXISTS docs_title_norm ON docs (title_norm);
+CREATE INDEX IF NOT EXISTS docs_vec_row ON docs (vec_row);
 CREATE INDEX IF NOT EXISTS docs_newest ON docs (doc_id DESC, doc_type);
 CREATE TABLE IF NOT EXISTS facets (
     id INTEGER NOT NULL,
