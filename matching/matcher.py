@@ -15,6 +15,7 @@ comparisons); explanations are built only for the ``limit`` results returned.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -106,6 +107,15 @@ def _related_fields() -> frozenset[tuple[str, str]]:
     )
 
 
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def character_tokens(text: str, words: list[str]) -> list[str]:
+    """Chinese character n-grams plus the words that hold no Chinese character (English words,
+    model numbers), so the character part still sees English and mixed texts."""
+    return char_ngrams(text) + [word for word in words if not _CJK.search(word)]
+
+
 def _ordinal(day: date | None) -> int:
     return day.toordinal() if day is not None else _NO_DATE
 
@@ -165,7 +175,7 @@ def build_index(
     chars: dict[str, list[str]] = {}
     for text in dict.fromkeys(texts):  # identical texts are tokenized once
         words[text] = tokenize(text)
-        chars[text] = char_ngrams(text)
+        chars[text] = character_tokens(text, words[text])
     vectors = _profile_vectors(profiles, texts, embedder)
     is_need = side == "need"
     return CandidateIndex(
@@ -322,7 +332,7 @@ def candidate_parts(
         floor = index.semantic_baseline
         semantic = np.clip((cosine - floor) / (1 - floor), 0, 1).astype(np.float32)
     word = _scaled_by_max(index.word_bm25.scores(query_words))
-    char = _scaled_by_max(index.char_bm25.scores(char_ngrams(text)))
+    char = _scaled_by_max(index.char_bm25.scores(character_tokens(text, query_words)))
     action = query.action or _action_of(query.area)
     taxonomy = _taxonomy_part(query.area, action, index)
     fit = _fit_arrays(query, index, today or date.today())
