@@ -209,7 +209,7 @@ def test_profile_update_and_english_locale(
 def test_locale_switch_for_visitors(client: FlaskClient) -> None:
     assert "技术领域" in client.get("/").get_data(as_text=True)
     client.post("/auth/locale/en", data={"next": "/"})
-    assert "Technology fields" in client.get("/").get_data(as_text=True)
+    assert "Technology areas" in client.get("/").get_data(as_text=True)
     assert client.post("/auth/locale/fr").status_code == 400
 
 
