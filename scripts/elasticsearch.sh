@@ -7,14 +7,21 @@
 #
 #   scripts/elasticsearch.sh start|stop|status
 #
-# Environment: ES_VERSION (default 9.5.4), ES_PORT (9200), ES_HOME_ROOT (<repo>/.es),
+# Environment: ES_VERSION (default 9.5.4), ES_PORT (9200), ES_HOME_ROOT (/opt/lowcarbon-es as root,
+# else <repo>/.es),
 # ES_JAVA_HOME (Temurin 25), ES_USER (elasticsearch), ES_HEAP (1g), ES_WAIT_SECONDS (120).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ES_VERSION="${ES_VERSION:-9.5.4}"
 ES_PORT="${ES_PORT:-9200}"
-ES_HOME_ROOT="${ES_HOME_ROOT:-$repo_root/.es}"
+# The server user must traverse every parent folder, which a clone under /root does not allow:
+# as root, keep the distribution in /opt (it is also reused across clones).
+if [[ "$(id -u)" == "0" ]]; then
+    ES_HOME_ROOT="${ES_HOME_ROOT:-/opt/lowcarbon-es}"
+else
+    ES_HOME_ROOT="${ES_HOME_ROOT:-$repo_root/.es}"
+fi
 ES_JAVA_HOME="${ES_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 ES_USER="${ES_USER:-elasticsearch}"
 ES_HEAP="${ES_HEAP:-1g}"
