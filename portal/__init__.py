@@ -16,6 +16,8 @@ from portal.config import Config, instance_sqlite_uri
 from portal.errors import configure_error_handlers
 from portal.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 from portal.logging_setup import configure_logging
+from portal.matches import configure_matching
+from portal.search_index import configure_search
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +33,8 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     configure_settings(app, config)
     configure_logging(app)
     configure_extensions(app)
+    configure_search(app)
+    configure_matching(app)
     configure_blueprints(app)
     configure_templates(app)
     configure_error_handlers(app)
@@ -106,15 +110,21 @@ def configure_blueprints(app: Flask) -> None:
     from portal.api import token_pages
     from portal.auth import bp as auth_bp
     from portal.catalogue.views import bp as catalogue_bp
+    from portal.classification import bp as classification_bp
+    from portal.imports.export_views import bp as exports_bp
+    from portal.imports.views import bp as imports_bp
     from portal.main import bp as main_bp
     from portal.matches.views import bp as matches_bp
     from portal.needs.views import bp as needs_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.orgs import bp as orgs_bp
+    from portal.search_index.views import bp as search_bp
 
-    listing_bps = (catalogue_bp, needs_bp, matches_bp, notifications_bp)
-    for blueprint in (main_bp, auth_bp, orgs_bp, admin_bp, api_bp, token_pages, *listing_bps):
+    listing_bps = (catalogue_bp, needs_bp, matches_bp, notifications_bp, imports_bp, exports_bp)
+    pages = (main_bp, auth_bp, orgs_bp, admin_bp, api_bp, token_pages, search_bp)
+    for blueprint in (*pages, *listing_bps):
         app.register_blueprint(blueprint)
+    app.register_blueprint(classification_bp)
 
 
 def configure_templates(app: Flask) -> None:

@@ -13,9 +13,13 @@ from portal import PROJECT_ROOT
 from portal.api.cli import token_command
 from portal.auth.models import Role
 from portal.auth.service import AccountError, create_user
+from portal.classification.commands import classify_cli
 from portal.extensions import db
+from portal.imports.commands import import_command
 from portal.listing_commands import listings_cli
+from portal.models_cli import models_cli
 from portal.orgs.models import Organization
+from portal.search_index.commands import search_cli
 from portal.seed.accounts import ensure_demo_accounts
 from portal.seed.demo_listings import load_demo_listings
 from portal.seed.organizations import load_organizations
@@ -78,4 +82,8 @@ def register_commands(app: Flask) -> None:
     users_cli.add_command(token_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_command)
+    listings_cli.add_command(import_command)
     app.cli.add_command(listings_cli)
+    app.cli.add_command(classify_cli)
+    app.cli.add_command(models_cli)
+    app.cli.add_command(search_cli)

@@ -8,6 +8,7 @@ from portal.matches.models import Match
 from portal.needs.models import Need
 from portal.notifications.models import Notification
 from portal.orgs.models import Organization
+from portal.search_index.models import OutboxEntry
 from portal.taxonomy.models import TaxonomyArea
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Need",
     "Notification",
     "Organization",
+    "OutboxEntry",
     "TaxonomyArea",
     "Technology",
     "User",

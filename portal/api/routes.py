@@ -12,6 +12,8 @@ from portal.api import organizations
 from portal.api.fields import Fields
 from portal.api.listing_fields import MODES, NEED_FIELDS, STATUSES, TECHNOLOGY_FIELDS
 from portal.api.listings import needs, technologies
+from portal.classification import api as classification_api
+from portal.search_index.api import SEARCH_RESULT_FIELDS, search_items
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,23 @@ ORGANIZATION_QUERY = (
     QueryParam("verified", "boolean", "只看已认证机构"),
 )
 
+SEARCH_QUERY = (
+    QueryParam("q", "string", "查询词（超过 200 字截断；为空时按最新浏览）"),
+    QueryParam("type", "string", "类型", ("technology", "need", "organization")),
+    *PAGING,
+    QueryParam("mode", "string", "排序方式", ("hybrid", "lexical", "vector")),
+    QueryParam("area", "string", "方案技术领域代码（可重复）"),
+    QueryParam("area_action", "string", "方案行动代码（可重复）"),
+    QueryParam("kind", "string", "技术或产品", ("technology", "product")),
+    QueryParam("trl", "integer", "成熟度（可重复）"),
+    QueryParam("trl_min", "integer", "最低 TRL"),
+    QueryParam("trl_max", "integer", "最高 TRL"),
+    QueryParam("transfer_modes", "string", "转化方式（可重复）", MODES),
+    QueryParam("org_kind", "string", "机构类型", tuple(organizations.OrgKind)),
+    QueryParam("district", "string", "所在区", organizations.XIAMEN_DISTRICTS),
+    QueryParam("carbon_type", "string", "低碳 / 零碳 / 负碳", ("negative", "zero", "low", "none")),
+)
+
 
 def openapi_json() -> dict[str, Any]:
     from portal.api.openapi import openapi_document
@@ -182,6 +201,27 @@ ROUTES: list[ApiRoute] = [
     *resource_routes(
         "organizations", "organizations", organizations, "Organization", ORGANIZATION_QUERY, "机构"
     ),
+    ApiRoute(
+        "GET", "/search", search_items, "全文检索技术、需求和机构", "search", "none",
+        response_schema="SearchResults", query=SEARCH_QUERY, errors=(400,),
+    ),
+    *(
+        ApiRoute(
+            "POST",
+            f"/classify/{name}",
+            view,
+            summary,
+            "classification",
+            "none",
+            request_schema="ClassifyText",
+            response_schema=schema,
+            errors=(400, 413, 415, 422),
+        )
+        for name, view, summary, schema in (
+            ("carbon", classification_api.classify_carbon, "文本的低碳类型", "CarbonType"),
+            ("area", classification_api.classify_area, "为文本推荐技术领域", "AreaCandidates"),
+        )
+    ),
     ApiRoute("GET", "/openapi.json", openapi_json, "本接口的 OpenAPI 3 文档", "meta", "none"),
 ]
 
@@ -189,6 +229,10 @@ SCHEMAS: dict[str, Schema] = {
     **resource_schemas("Technology", TECHNOLOGY_FIELDS),
     **resource_schemas("Need", NEED_FIELDS),
     **resource_schemas("Organization", organizations.ORGANIZATION_FIELDS),
+    "ClassifyText": Schema(classification_api.TEXT_REQUEST_FIELDS, writable_only=True),
+    "CarbonType": Schema(classification_api.CARBON_RESULT_FIELDS),
+    "AreaCandidates": Schema(classification_api.AREA_RESULT_FIELDS),
+    "SearchResults": Schema(SEARCH_RESULT_FIELDS),
 }
 
 

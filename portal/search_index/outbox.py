@@ -1,0 +1,249 @@
+"""The transactional outbox: session hooks that record changes, and the drain that dispatches them.
+
+Writing: ``install_outbox(app)`` hooks the app's SQLAlchemy session. Every flush that inserts,
+updates or deletes a tracked model (``track_model``) adds one ``OutboxEntry`` per changed row
+in the same transaction, so services need no change and a change is never lost. Deleting an
+organization also records its listings, which the database removes by cascade unseen by the ORM.
+
+Consuming: ``register_outbox_handler(name, fn)``; ``fn(events)`` reads the current state of the
+records itself (through ``db.session``), so replaying an event is harmless. After a commit the
+outbox is drained: at the end of the request (a failure is logged, never shown to the user), or
+at once when there is no request (CLI, scripts). ``drain_outbox`` is also what
+``flask --app wsgi search sync`` runs. A row is done, and deleted, when every registered handler
+has succeeded on it; a failing handler leaves it for the next drain, the others are not re-run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, current_app, g, has_app_context, has_request_context
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from portal.extensions import db
+from portal.search_index.models import OutboxEntry
+
+log = logging.getLogger(__name__)
+
+OutboxHandler = Callable[[Sequence["OutboxEvent"]], None]
+
+DRAIN_BATCH = 500
+PENDING_KEY = "outbox_pending"
+WRITTEN_KEY = "outbox_written"
+REQUEST_FLAG = "outbox_drain_due"
+
+_handlers: dict[str, OutboxHandler] = {}
+_tracked: dict[type, str] = {}
+# Set while a drain runs, so that commits made by handlers do not start a nested drain.
+_draining: ContextVar[bool] = ContextVar("outbox_draining", default=False)
+
+
+@dataclass(frozen=True)
+class OutboxEvent:
+    id: int
+    entity_type: str
+    entity_id: int
+    change: str  # "insert", "update" or "delete"
+
+
+@dataclass
+class DrainReport:
+    done: int = 0
+    failed: dict[str, int] = field(default_factory=dict)  # handler -> rows it failed on
+    errors: dict[str, str] = field(default_factory=dict)  # handler -> last error
+    backlog: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def register_outbox_handler(name: str, handler: OutboxHandler) -> None:
+    """Add (or replace) a consumer of outbox events; rows wait until every handler succeeded."""
+    _handlers[name] = handler
+
+
+def outbox_handlers() -> dict[str, OutboxHandler]:
+    return dict(_handlers)
+
+
+def track_model(model: type, entity_type: str) -> None:
+    """Record inserts, updates and deletes of ``model`` rows as ``entity_type`` events."""
+    _tracked[model] = entity_type
+
+
+def backlog() -> int:
+    return db.session.scalar(select(func.count()).select_from(OutboxEntry)) or 0
+
+
+# --- writing: session hooks ------------------------------------------------------------------
+
+
+def _cascaded_listing_keys(session: Session, org_id: int) -> list[tuple[str, int]]:
+    """Listings of an organization about to be deleted (the database cascades; the ORM does not)."""
+    from portal.catalogue.models import Technology
+    from portal.needs.models import Need
+
+    keys: list[tuple[str, int]] = []
+    for model in (Technology, Need):
+        entity_type = _tracked.get(model)
+        if entity_type is None:
+            continue
+        # Core SQL on the flush's connection: no autoflush, so no re-entry into this hook.
+        ids = session.connection().scalars(select(model.id).where(model.owner_org_id == org_id))
+        keys.extend((entity_type, listing_id) for listing_id in ids)
+    return keys
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    from portal.orgs.models import Organization
+
+    pending = session.info.setdefault(PENDING_KEY, [])
+    for obj in session.deleted:
+        if isinstance(obj, Organization) and obj.id is not None:
+            pending.extend((*key, "delete") for key in _cascaded_listing_keys(session, obj.id))
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    rows: list[tuple[str, int, str]] = session.info.pop(PENDING_KEY, [])
+    changes = (
+        (session.new, "insert"),
+        (session.dirty, "update"),
+        (session.deleted, "delete"),
+    )
+    for objects, change in changes:
+        for obj in objects:
+            entity_type = _tracked.get(type(obj))
+            if entity_type is None:
+                continue
+            if change == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            rows.append((entity_type, obj.id, change))
+    if not rows:
+        return
+    session.connection().execute(
+        insert(OutboxEntry),
+        [
+            {"entity_type": t, "entity_id": i, "change": c, "done_handlers": [], "attempts": 0}
+            for t, i, c in dict.fromkeys(rows)
+        ],
+    )
+    session.info[WRITTEN_KEY] = True
+
+
+def _after_commit(session: Session) -> None:
+    if not session.info.pop(WRITTEN_KEY, False) or _draining.get() or not has_app_context():
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not app.config.get("OUTBOX_DRAIN_AFTER_COMMIT", True):
+        return
+    if has_request_context():
+        g.setdefault(REQUEST_FLAG, True)  # drained when the request ends
+    else:
+        drain_quietly(app)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(PENDING_KEY, None)
+    session.info.pop(WRITTEN_KEY, None)
+
+
+def install_outbox(app: Flask) -> None:
+    """Hook the app's session (once per process) and drain at the end of writing requests."""
+    from sqlalchemy import event
+
+    if not event.contains(db.session, "after_flush", _after_flush):
+        event.listen(db.session, "before_flush", _before_flush)
+        event.listen(db.session, "after_flush", _after_flush)
+        event.listen(db.session, "after_commit", _after_commit)
+        event.listen(db.session, "after_soft_rollback", lambda s, _t: _after_rollback(s))
+
+    @app.teardown_request
+    def drain_after_request(_error: BaseException | None) -> None:
+        if g.pop(REQUEST_FLAG, False):
+            drain_quietly(app)
+
+
+# --- consuming: the drain ----------------------------------------------------------------------
+
+
+def _run_batch(
+    events: Sequence[OutboxEvent], done: dict[int, set[str]], report: DrainReport
+) -> int:
+    """Give each handler the events it has not yet done; returns how many entries finished."""
+    handlers = outbox_handlers()
+    errors: dict[int, str] = {}
+    for name, handler in handlers.items():
+        todo = [event for event in events if name not in done[event.id]]
+        if not todo:
+            continue
+        try:
+            handler(todo)
+        except Exception as error:  # a consumer's failure must not stop the others
+            db.session.rollback()
+            message = f"{type(error).__name__}: {error}"
+            log.warning("outbox handler %s failed on %d events: %s", name, len(todo), message)
+            report.failed[name] = report.failed.get(name, 0) + len(todo)
+            report.errors[name] = message
+            errors.update({event.id: f"{name}: {message}"[:2000] for event in todo})
+            continue
+        for event in todo:
+            done[event.id].add(name)
+    finished = [event_id for event_id, names in done.items() if names >= set(handlers)]
+    if finished:
+        db.session.execute(delete(OutboxEntry).where(OutboxEntry.id.in_(finished)))
+    for event_id, names in done.items():
+        if event_id in finished:
+            continue
+        values: dict[str, Any] = {"done_handlers": sorted(names)}
+        if event_id in errors:
+            values.update(attempts=OutboxEntry.attempts + 1, last_error=errors[event_id])
+        db.session.execute(update(OutboxEntry).where(OutboxEntry.id == event_id).values(**values))
+    db.session.commit()
+    return len(finished)
+
+
+def drain_outbox(app: Flask, max_batches: int | None = None) -> DrainReport:
+    """Dispatch waiting entries to the handlers, newest first, until every entry was tried once.
+
+    Runs in an app context of its own, so handlers get a fresh ``db.session`` whatever state the
+    caller's session is in. Newest first: a request's own change is indexed even with a backlog.
+    """
+    report = DrainReport()
+    token = _draining.set(True)
+    try:
+        with app.app_context():
+            below: int | None = None
+            batches = 0
+            while max_batches is None or batches < max_batches:
+                query = select(OutboxEntry).order_by(OutboxEntry.id.desc()).limit(DRAIN_BATCH)
+                if below is not None:
+                    query = query.where(OutboxEntry.id < below)
+                entries = list(db.session.scalars(query.with_for_update(skip_locked=True)))
+                if not entries:
+                    break
+                events = [OutboxEvent(e.id, e.entity_type, e.entity_id, e.change) for e in entries]
+                done = {entry.id: set(entry.done_handlers) for entry in entries}
+                below = events[-1].id
+                report.done += _run_batch(events, done, report)
+                batches += 1
+            report.backlog = backlog()
+    finally:
+        _draining.reset(token)
+    return report
+
+
+def drain_quietly(app: Flask) -> None:
+    """Drain after a commit: any failure is logged and the rows wait for the next drain."""
+    try:
+        report = drain_outbox(app, max_batches=1)
+    except Exception:
+        log.exception("draining the outbox failed; `flask --app wsgi search sync` will retry")
+        return
+    if not report.ok:
+        log.warning("outbox: %d entries wait for %s", report.backlog, ", ".join(report.failed))
