@@ -137,8 +137,8 @@ class CandidateIndex:
     vectors: np.ndarray | None
     word_bm25: BM25Matrix
     char_bm25: BM25Matrix
-    areas: np.ndarray  # object array of plan field codes (None when unclassified)
-    actions: np.ndarray
+    areas: np.ndarray  # plan field of each candidate as an id into ``codes`` (-1: none)
+    actions: np.ndarray  # plan action, same encoding
     trl: np.ndarray  # technologies: trl; needs: min_trl (nan when missing)
     money_low: np.ndarray  # price_min / budget_min
     money_high: np.ndarray  # price_max / budget_max
@@ -146,7 +146,7 @@ class CandidateIndex:
     end: np.ndarray  # expires_at / deadline as ordinals
     token_counts: np.ndarray
     semantic_baseline: float = 0.0
-    text_cache: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    codes: dict[str, int] = field(default_factory=dict, repr=False)  # area/action code -> id
 
     def __len__(self) -> int:
         return len(self.profiles)
@@ -178,14 +178,15 @@ def build_index(
         chars[text] = character_tokens(text, words[text])
     vectors = _profile_vectors(profiles, texts, embedder)
     is_need = side == "need"
+    codes: dict[str, int] = {}
     return CandidateIndex(
         side=side,
         profiles=profiles,
         vectors=vectors,
         word_bm25=BM25Matrix([words[t] for t in texts]),
         char_bm25=BM25Matrix([chars[t] for t in texts]),
-        areas=np.array([p.area for p in profiles], dtype=object),
-        actions=np.array([p.action or _action_of(p.area) for p in profiles], dtype=object),
+        areas=_code_ids([p.area for p in profiles], codes),
+        actions=_code_ids([p.action or _action_of(p.area) for p in profiles], codes),
         trl=np.array([_nan_if_none(p.min_trl if is_need else p.trl) for p in profiles]),
         money_low=np.array(
             [_nan_if_none(p.budget_min if is_need else p.price_min) for p in profiles]
@@ -199,7 +200,13 @@ def build_index(
         ),
         token_counts=np.array([len(words[t]) for t in texts], dtype=np.int32),
         semantic_baseline=_semantic_baseline(vectors) if vectors is not None else 0.0,
+        codes=codes,
     )
+
+
+def _code_ids(values: list[str | None], codes: dict[str, int]) -> np.ndarray:
+    """Codes as small integers: comparing ints over 100k candidates is far cheaper than strings."""
+    return np.array([codes.setdefault(v, len(codes)) if v else -1 for v in values], dtype=np.int32)
 
 
 def _action_of(area: str | None) -> str | None:
@@ -275,12 +282,14 @@ def _taxonomy_part(
 ) -> np.ndarray:
     part = np.zeros(len(index), dtype=np.float32)
     if query_action:
-        part[index.actions == query_action] = _TAXONOMY_SAME_ACTION
+        part[index.actions == index.codes.get(query_action, -2)] = _TAXONOMY_SAME_ACTION
     if query_area:
-        related = [b for a, b in _related_fields() if a == query_area]
+        related = [
+            index.codes[b] for a, b in _related_fields() if a == query_area and b in index.codes
+        ]
         if related:
             part[np.isin(index.areas, related) & (part == 0)] = _TAXONOMY_RELATED
-        part[index.areas == query_area] = _TAXONOMY_SAME_FIELD
+        part[index.areas == index.codes.get(query_area, -2)] = _TAXONOMY_SAME_FIELD
     return part
 
 
@@ -366,12 +375,13 @@ def _rank(
     parts = candidate_parts(query, index, embedder=embedder, today=today)
     total = parts.combine(weights)
     # a candidate that shares nothing with the query but its terms of trade is not a match
-    unrelated = (parts.semantic <= 0) & (parts.lexical(weights) <= 0) & (parts.taxonomy <= 0)
+    lexical = parts.lexical(weights)
+    unrelated = (parts.semantic <= 0) & (lexical <= 0) & (parts.taxonomy <= 0)
     total = np.where(unrelated, -np.inf, total)
     if require_fit:
         total = np.where(parts.fit.failed, -np.inf, total)
     top = _top_indices(total, limit)
-    return [_result(query, index, int(i), float(total[i]), parts, weights, today) for i in top]
+    return [_result(query, index, int(i), float(total[i]), parts, lexical, today) for i in top]
 
 
 def _top_indices(scores: np.ndarray, limit: int) -> np.ndarray:
@@ -396,7 +406,7 @@ def _result(
     i: int,
     score: float,
     parts: CandidateParts,
-    weights: MatchWeights,
+    lexical: np.ndarray,
     today: date,
 ) -> MatchResult:
     query_words = parts.query_words
@@ -404,7 +414,7 @@ def _result(
     technology, need = (candidate, query) if isinstance(query, NeedProfile) else (query, candidate)
     part_values = ScoreParts(
         semantic=round(float(parts.semantic[i]), 4),
-        lexical=round(float(parts.lexical(weights)[i]), 4),
+        lexical=round(float(lexical[i]), 4),
         taxonomy=round(float(parts.taxonomy[i]), 4),
         fit=round(float(parts.fit.values[i]), 4),
     )
