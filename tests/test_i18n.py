@@ -22,7 +22,8 @@ from portal import create_app
 from portal.config import TestConfig
 
 MESSAGES_DIR = Path(__file__).resolve().parent.parent / "translations" / "en" / "LC_MESSAGES"
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+# Named printf placeholders with any flags, width and precision: %(n)d, %(c).2f.
+PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrs]")
 
 # Core strings and the English the portal must show for them.
 CORE_STRINGS = {
