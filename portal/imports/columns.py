@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from portal.imports.cells import LABEL_CODES, unguard_formula
 from portal.listing_input import fields_for
-from portal.listing_kinds import IP_STATUSES, TRANSFER_MODE_LABELS, ListingKind
+from portal.listing_kinds import ListingKind
 
 OWNER_COLUMN = "owner_org"
 
@@ -50,10 +51,36 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "organization",
     ),
 }
-# Cells may hold the Chinese labels the pages show; the validator wants the codes.
-VALUE_CODES: dict[str, dict[str, str]] = {
-    "transfer_modes": {str(label): code for code, label in TRANSFER_MODE_LABELS.items()},
-    "ip_status": {str(label): code for code, label in IP_STATUSES.items()},
+# The header exports write for each field: one of its aliases, units in brackets.
+EXPORT_HEADERS: dict[str, str] = {
+    "title": "标题",
+    "summary": "摘要",
+    OWNER_COLUMN: "所属机构",
+    "description": "详细介绍",
+    "area": "领域代码",
+    "industry_area": "产业目录代码",
+    "keywords": "关键词",
+    "trl": "技术成熟度",
+    "min_trl": "最低成熟度",
+    "ip_status": "知识产权",
+    "patent_numbers": "专利号",
+    "transfer_modes": "转化方式",
+    "price_min": "价格下限（万元）",
+    "price_max": "价格上限（万元）",
+    "budget_min": "预算下限（万元）",
+    "budget_max": "预算上限（万元）",
+    "carbon_reduction_amount": "预期减碳量",
+    "carbon_reduction_unit": "减碳量单位",
+    "carbon_reduction_basis": "减碳量测算依据",
+    "advantages": "技术优势",
+    "application_scenarios": "应用场景",
+    "maturity_evidence": "成熟度佐证",
+    "deadline": "截止日期",
+    "region": "地区",
+    "contact_name": "联系人",
+    "contact_email": "联系邮箱",
+    "contact_phone": "联系电话",
+    "expires_at": "到期日",
 }
 LIST_FIELDS = ("keywords", "patent_numbers", "transfer_modes")
 LIST_SEPARATORS = re.compile(r"[,，;；、\n]+")
@@ -92,7 +119,7 @@ def map_columns(headers: list[str], kind: ListingKind) -> ColumnMap:
 
 
 def _cell_value(name: str, text: str) -> object:
-    codes = VALUE_CODES.get(name, {})
+    codes = LABEL_CODES.get(name, {})
     if name in LIST_FIELDS:
         return [
             codes.get(part.strip(), part.strip())
@@ -106,7 +133,7 @@ def row_data(columns: ColumnMap, values: list[str]) -> dict[str, object]:
     """A row as listing input: empty cells left out, lists split, Chinese labels coded."""
     data: dict[str, object] = {}
     for index, name in columns.fields.items():
-        text = values[index].strip() if index < len(values) else ""
+        text = unguard_formula(values[index].strip()) if index < len(values) else ""
         if text:
             data[name] = _cell_value(name, text)
     return data

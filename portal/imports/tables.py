@@ -1,7 +1,7 @@
 """Reading uploaded CSV and Excel files into a header and rows of text.
 
-Encodings: UTF-8 with or without BOM, else GB18030 (a superset of GBK and GB2312,
-which is what Excel on Chinese Windows writes). Excel: the first sheet; merged
+Encodings: UTF-8 with or without BOM, UTF-16 with BOM, else GB18030 (a superset
+of GBK and GB2312, which is what Excel on Chinese Windows writes). Excel: the first sheet; merged
 cells are filled with their value, a title row spanning the whole table is
 skipped, and a two-row header whose upper cells are merged over several columns
 ("价格（万元）" over "最低" and "最高") gives names like "价格（万元）最低".
@@ -9,6 +9,7 @@ skipped, and a two-row header whose upper cells are merged over several columns
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+ZIP_SIGNATURE = b"PK\x03\x04"  # .xlsx files are zip archives
 
 
 class TableError(Exception):
@@ -43,6 +45,12 @@ def decode_text(data: bytes) -> tuple[str, str]:
     """The text and the encoding it was read with."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text" (tab-separated) is UTF-16 with a BOM.
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise TableError("无法识别文件编码：文件以 UTF-16 标记开头，但内容不是 UTF-16") from exc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -68,7 +76,12 @@ def _is_blank(values: list[str]) -> bool:
 
 
 def read_csv(data: bytes) -> Table:
+    if data.startswith(ZIP_SIGNATURE):
+        raise TableError("这是 Excel（.xlsx）文件，请保留 .xlsx 扩展名后上传")
     text, encoding = decode_text(data)
+    # Text in UTF-8 or GB18030 never holds a NUL; programs, images and archives do.
+    if "\x00" in text:
+        raise TableError("文件不是 CSV 文本（可能是程序、图片或其他二进制文件）")
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
