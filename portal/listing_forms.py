@@ -22,6 +22,7 @@ from wtforms import (
     widgets,
 )
 
+from portal.classification.area_defaults import with_suggested_area
 from portal.extensions import db
 from portal.listing_input import fields_for
 from portal.listing_kinds import IP_STATUSES, TRANSFER_MODE_LABELS, TRL_LEVELS, ListingKind
@@ -184,8 +185,11 @@ def _form_values(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def form_input(kind: ListingKind, form: ListingForm) -> dict[str, Any]:
-    """The submitted values under the validator's input names."""
-    return {spec.name: getattr(form, spec.name).data for spec in fields_for(kind)}
+    """The submitted values under the validator's input names; an empty plan area is filled
+    with the best suggestion for the text (the form offers the same suggestions)."""
+    return with_suggested_area(
+        {spec.name: getattr(form, spec.name).data for spec in fields_for(kind)}
+    )
 
 
 def show_errors(form: ListingForm, errors: dict[str, str]) -> None:

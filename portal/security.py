@@ -41,6 +41,8 @@ class Action(enum.StrEnum):
     CREATE_ORGANIZATION = "create_organization"
     DELETE_ORGANIZATION = "delete_organization"
     IMPORT_LISTINGS = "import_listings"
+    CLASSIFY_ORGANIZATION = "classify_organization"
+    VIEW_SYSTEM_STATUS = "view_system_status"
 
 
 def is_staff(user: User | None) -> bool:
@@ -81,6 +83,8 @@ def can(user: User | None, action: Action, target: Any = None) -> bool:
         case Action.REVIEW_LISTING | Action.VERIFY_ORGANIZATION | Action.VIEW_AUDIT_LOG:
             return staff
         case Action.CREATE_ORGANIZATION | Action.IMPORT_LISTINGS:
+            return staff
+        case Action.CLASSIFY_ORGANIZATION | Action.VIEW_SYSTEM_STATUS:
             return staff
         case Action.CREATE_PRODUCT:
             return (

@@ -10,6 +10,7 @@ from portal.admin import bp
 from portal.audit.models import AuditLog
 from portal.auth.models import User
 from portal.extensions import db
+from portal.model_status import embedder_report
 from portal.orgs.forms import VerifyForm
 from portal.orgs.models import Organization
 from portal.security import Action, requires
@@ -59,3 +60,10 @@ def audit() -> str:
         )
     }
     return render_template("admin/audit.html", page=page, actors=actors)
+
+
+@bp.route("/embedder")
+@login_required
+@requires(Action.VIEW_SYSTEM_STATUS)
+def embedder() -> str:
+    return render_template("admin/embedder.html", report=embedder_report(current_app))

@@ -1,0 +1,96 @@
+"""`flask --app wsgi classify organizations|evaluate`."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from matching.evaluate import ClassificationReport, format_table
+from matching.evaluations import evaluate_area_on_catalogue, evaluate_carbon
+from portal.classification import service
+from portal.embeddings import get_embedder
+from portal.extensions import db
+from portal.orgs.models import Organization
+
+classify_cli = click.Group("classify", help="Carbon type of organizations; classifier quality.")
+
+
+@classify_cli.command("organizations")
+@click.option("--org", "org_ids", type=int, multiple=True, help="Only this organization id.")
+def classify_organizations_command(org_ids: tuple[int, ...]) -> None:
+    """Classify every organization (or the given ones) from its published items and description.
+
+    A broker's override stays in force; the classifier's verdict is refreshed beside it."""
+    ids = service.organization_ids(list(org_ids) or None)
+    if org_ids and len(ids) != len(set(org_ids)):
+        missing = sorted(set(org_ids) - set(ids))
+        raise click.ClickException(f"no organization with id {', '.join(map(str, missing))}")
+    started = time.perf_counter()
+    stored: Counter[str] = Counter()
+    changed = overridden = 0
+    with click.progressbar(ids, label="classifying organizations") as bar:
+        for org_id in bar:
+            org = db.session.get(Organization, org_id)
+            assert org is not None  # ids were read from the table just now
+            result = service.classify_organization_carbon(org)
+            stored[result.carbon_type.value] += 1
+            changed += result.changed
+            overridden += result.overridden
+    seconds = time.perf_counter() - started
+    summary = ", ".join(f"{t} {stored[t]}" for t in ("negative", "zero", "low", "none"))
+    click.echo(
+        f"classified {len(ids)} organizations in {seconds:.1f} s: {summary}; "
+        f"{changed} changed, {overridden} kept a broker's override"
+    )
+    current_app.logger.info("classified %d organizations (%d changed)", len(ids), changed)
+
+
+def _print_report(report: ClassificationReport) -> None:
+    click.echo(
+        f"\n{report.name}: {report.count} texts, accuracy {report.accuracy:.3f}, "
+        f"macro-F1 {report.macro_f1:.3f}"
+    )
+    click.echo("confusion matrix (rows: true label, columns: predicted)")
+    click.echo(format_table(["true \\ predicted", *report.labels], report.table()))
+
+
+@classify_cli.command("evaluate")
+@click.argument(
+    "labeled_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--catalogue",
+    is_flag=True,
+    help="Also classify the official catalogue's own rows (说明 -> 一级/二级目录), each left out.",
+)
+def evaluate_command(labeled_file: Path | None, catalogue: bool) -> None:
+    """Accuracy, macro-F1 and confusion matrix of the carbon-type classifier on LABELED_FILE
+    (CSV with `text` and `carbon_type`); without it, on the classifier's own labeled examples,
+    each left out of its own vote."""
+    embedder = get_embedder()
+    click.echo(f"embedder: {embedder.name} ({embedder.dim} dimensions)")
+    started = time.perf_counter()
+    try:
+        carbon = evaluate_carbon(embedder, labeled_file)
+    except (KeyError, ValueError) as exc:
+        raise click.ClickException(f"cannot read {labeled_file}: {exc}") from exc
+    source = labeled_file or "the labeled examples (leave-one-out)"
+    click.echo(f"carbon type on {source} ({time.perf_counter() - started:.1f} s)")
+    _print_report(carbon)
+    if catalogue:
+        started = time.perf_counter()
+        reports = evaluate_area_on_catalogue(embedder)
+        click.echo(f"\narea on the 绿色产业指导目录 rows ({time.perf_counter() - started:.1f} s)")
+        for report in reports:
+            if len(report.labels) > 12:
+                click.echo(
+                    f"\n{report.name}: {report.count} rows, accuracy {report.accuracy:.3f}, "
+                    f"macro-F1 {report.macro_f1:.3f} ({len(report.labels)} labels; "
+                    "confusion matrix too wide to print)"
+                )
+            else:
+                _print_report(report)

@@ -1,0 +1,124 @@
+"""Pages: the directory of green tech firms, its CSV export, and the broker's carbon-type
+actions on an organization's page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from portal.classification import bp, directory, service
+from portal.classification.forms import CarbonOverrideForm
+from portal.extensions import db
+from portal.orgs.models import XIAMEN_DISTRICTS, Organization, OrgKind
+from portal.security import Action, ensure
+
+
+def _filters() -> directory.DirectoryFilter:
+    try:
+        return directory.parse_directory_filter(request.args)
+    except directory.DirectoryFilterError:
+        abort(400)
+
+
+def _organization(org_id: int) -> Organization:
+    org = db.session.get(Organization, org_id)
+    if org is None:
+        abort(404)
+    return org
+
+
+@bp.app_context_processor
+def carbon_panel_helpers() -> dict[str, Any]:
+    """The organization page's carbon panel builds its override form with this."""
+    return {"carbon_override_form": CarbonOverrideForm}
+
+
+@bp.route("/directory")
+def directory_page() -> str:
+    filters = _filters()
+    page = db.paginate(
+        directory.directory_query(filters),
+        per_page=current_app.config["ITEMS_PER_PAGE"],
+        error_out=False,
+    )
+    counts = directory.counts_by_type(filters)
+    return render_template(
+        "classification/directory.html",
+        page=page,
+        filters=filters,
+        counts=counts,
+        bars=directory.chart_bars(counts),
+        districts=XIAMEN_DISTRICTS,
+        kinds=list(OrgKind),
+        args={k: v for k, v in request.args.items() if k != "page"},
+    )
+
+
+@bp.route("/directory.csv")
+def directory_export() -> Response:
+    filters = _filters()
+    body = directory.directory_csv(db.session.scalars(directory.directory_query(filters)))
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": "attachment; filename=green-tech-firms.csv",
+        },
+    )
+
+
+def _back_to(org: Organization) -> Response:
+    return redirect(url_for("orgs.detail", org_id=org.id) + "#carbon")
+
+
+@bp.route("/orgs/<int:org_id>/carbon/classify", methods=["POST"])
+@login_required
+def classify(org_id: int) -> Response:
+    org = _organization(org_id)
+    ensure(current_user, Action.CLASSIFY_ORGANIZATION, org)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    result = service.classify_organization_carbon(org, current_user)
+    message = _("已重新判定") if not result.overridden else _("已重新判定；人工认定的类型仍然有效")
+    flash(message, "success")
+    return _back_to(org)
+
+
+@bp.route("/orgs/<int:org_id>/carbon/override", methods=["POST"])
+@login_required
+def override(org_id: int) -> Response:
+    org = _organization(org_id)
+    ensure(current_user, Action.CLASSIFY_ORGANIZATION, org)
+    form = CarbonOverrideForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        service.override_carbon_type(org, form.carbon_type.data, form.reason.data, current_user)
+    except service.CarbonTypeError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        flash(_("已人工认定类型"), "success")
+    return _back_to(org)
+
+
+@bp.route("/orgs/<int:org_id>/carbon/override/clear", methods=["POST"])
+@login_required
+def clear_override(org_id: int) -> Response:
+    org = _organization(org_id)
+    ensure(current_user, Action.CLASSIFY_ORGANIZATION, org)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        service.clear_carbon_override(org, current_user)
+    except service.CarbonTypeError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        flash(_("已撤销人工认定，恢复自动判定的类型"), "success")
+    return _back_to(org)
