@@ -17,6 +17,7 @@ from portal.classification.commands import classify_cli
 from portal.extensions import db
 from portal.imports.commands import import_command
 from portal.listing_commands import listings_cli
+from portal.matches.commands import match_cli
 from portal.models_cli import models_cli
 from portal.orgs.models import Organization
 from portal.search_index.commands import search_cli
@@ -84,6 +85,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_command)
     listings_cli.add_command(import_command)
     app.cli.add_command(listings_cli)
+    app.cli.add_command(match_cli)
     app.cli.add_command(classify_cli)
     app.cli.add_command(models_cli)
     app.cli.add_command(search_cli)

@@ -4,7 +4,7 @@ from portal.api.models import ApiToken
 from portal.audit.models import AuditLog
 from portal.auth.models import User
 from portal.catalogue.models import Technology
-from portal.matches.models import Match
+from portal.matches.models import Match, MatchFeedback, MatchRun, MatchSubscription
 from portal.needs.models import Need
 from portal.notifications.models import Notification
 from portal.orgs.models import Organization
@@ -15,6 +15,9 @@ __all__ = [
     "ApiToken",
     "AuditLog",
     "Match",
+    "MatchFeedback",
+    "MatchRun",
+    "MatchSubscription",
     "Need",
     "Notification",
     "Organization",

@@ -43,6 +43,8 @@ class Action(enum.StrEnum):
     IMPORT_LISTINGS = "import_listings"
     CLASSIFY_ORGANIZATION = "classify_organization"
     VIEW_SYSTEM_STATUS = "view_system_status"
+    VIEW_LISTING_MATCHES = "view_listing_matches"
+    GIVE_MATCH_FEEDBACK = "give_match_feedback"
 
 
 def is_staff(user: User | None) -> bool:
@@ -78,8 +80,11 @@ def can(user: User | None, action: Action, target: Any = None) -> bool:
             return user.role == Role.ENTERPRISE and user.organization_id is not None
         case Action.EDIT_LISTING | Action.SUBMIT_LISTING | Action.ARCHIVE_LISTING:
             return owns or staff
-        case Action.VIEW_UNPUBLISHED:
+        case Action.VIEW_UNPUBLISHED | Action.VIEW_LISTING_MATCHES:
             return owns or staff
+        case Action.GIVE_MATCH_FEEDBACK:  # target: a match; either listing's organization
+            sides = (getattr(target, "technology", None), getattr(target, "need", None))
+            return any(_belongs_to(user, _owner_org_id(side)) for side in sides if side)
         case Action.REVIEW_LISTING | Action.VERIFY_ORGANIZATION | Action.VIEW_AUDIT_LOG:
             return staff
         case Action.CREATE_ORGANIZATION | Action.IMPORT_LISTINGS:

@@ -13,6 +13,7 @@ from portal.api.fields import Fields
 from portal.api.listing_fields import MODES, NEED_FIELDS, STATUSES, TECHNOLOGY_FIELDS
 from portal.api.listings import needs, technologies
 from portal.classification import api as classification_api
+from portal.matches.api import MATCH_LIST_FIELDS, need_matches, technology_matches
 from portal.search_index.api import SEARCH_RESULT_FIELDS, search_items
 
 
@@ -181,6 +182,8 @@ SEARCH_QUERY = (
     QueryParam("carbon_type", "string", "低碳 / 零碳 / 负碳", ("negative", "zero", "low", "none")),
 )
 
+MATCH_QUERY = (QueryParam("limit", "integer", "返回条数，默认 10，最多 50"),)
+
 
 def openapi_json() -> dict[str, Any]:
     from portal.api.openapi import openapi_document
@@ -222,6 +225,15 @@ ROUTES: list[ApiRoute] = [
             ("area", classification_api.classify_area, "为文本推荐技术领域", "AreaCandidates"),
         )
     ),
+    ApiRoute(
+        "GET", "/needs/<int:item_id>/matches", need_matches, "需求的匹配技术（附解释）", "matches",
+        "optional", response_schema="MatchList", query=MATCH_QUERY, errors=(404, 422),
+    ),
+    ApiRoute(
+        "GET", "/technologies/<int:item_id>/matches", technology_matches,
+        "技术的匹配需求（发布方和经纪人可见）", "matches", "required",
+        response_schema="MatchList", query=MATCH_QUERY, errors=(401, 403, 404, 422),
+    ),
     ApiRoute("GET", "/openapi.json", openapi_json, "本接口的 OpenAPI 3 文档", "meta", "none"),
 ]
 
@@ -233,6 +245,7 @@ SCHEMAS: dict[str, Schema] = {
     "CarbonType": Schema(classification_api.CARBON_RESULT_FIELDS),
     "AreaCandidates": Schema(classification_api.AREA_RESULT_FIELDS),
     "SearchResults": Schema(SEARCH_RESULT_FIELDS),
+    "MatchList": Schema(MATCH_LIST_FIELDS),
 }
 
 

@@ -35,3 +35,27 @@ class MoveForm(FlaskForm):
     )
     feedback = TextAreaField(_l("跟进记录"), render_kw={"rows": 2})
     submit = SubmitField(_l("更新"))
+
+
+FEEDBACK_REASON_LABELS = {
+    "too_early": _l("技术成熟度不够"),
+    "benefit_unclear": _l("效益不明确"),
+    "price": _l("价格不合适"),
+    "transfer_mode": _l("转化方式不合适"),
+    "not_our_field": _l("不是我们的领域"),
+    "other": _l("其他"),
+}
+
+
+class FeedbackForm(FlaskForm):
+    # The service checks the reason against FeedbackReason; the page and the service agree.
+    relevant = SelectField(
+        _l("是否相关"), choices=[("yes", _l("相关")), ("no", _l("不相关"))], validate_choice=True
+    )
+    reason = SelectField(
+        _l("不相关的原因"),
+        choices=[("", "—"), *FEEDBACK_REASON_LABELS.items()],
+        validate_choice=False,
+    )
+    comment = TextAreaField(_l("补充说明"), render_kw={"rows": 2})
+    submit = SubmitField(_l("提交反馈"))

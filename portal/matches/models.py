@@ -6,7 +6,18 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, Float, ForeignKey, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import User
@@ -25,11 +36,24 @@ class MatchState(enum.StrEnum):
     REJECTED = "rejected"
 
 
+# Where a broker may move a match: suggested or contacted -> negotiating -> contracted, and
+# rejected from any open state (a rejected match may be reopened as contacted).
+MATCH_TRANSITIONS: dict[MatchState, frozenset[MatchState]] = {
+    MatchState.SUGGESTED: frozenset({MatchState.CONTACTED, MatchState.REJECTED}),
+    MatchState.CONTACTED: frozenset({MatchState.NEGOTIATING, MatchState.REJECTED}),
+    MatchState.NEGOTIATING: frozenset({MatchState.CONTRACTED, MatchState.REJECTED}),
+    MatchState.CONTRACTED: frozenset(),
+    MatchState.REJECTED: frozenset({MatchState.CONTACTED}),
+}
+
+
 class Match(TimestampMixin, db.Model):
     __tablename__ = "matches"
     __table_args__ = (
         # A match is about at least one listing: a technology, a need, or both.
         CheckConstraint("technology_id IS NOT NULL OR need_id IS NOT NULL", name="listing_present"),
+        # One row per technology-need pair, so recomputing updates instead of duplicating.
+        UniqueConstraint("technology_id", "need_id", name="uq_matches_pair"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +76,10 @@ class Match(TimestampMixin, db.Model):
     score: Mapped[float | None] = mapped_column(Float)
     score_parts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Below 1 when either text is too short to judge (see matching.matcher).
+    confidence: Mapped[float | None] = mapped_column(Float)
+    # In the latest ranking of its need; older suggestions that people reacted to stay, flagged.
+    is_current: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     feedback: Mapped[str | None] = mapped_column(Text)
     state_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
     state_changed_by_id: Mapped[int | None] = mapped_column(
@@ -66,3 +94,80 @@ class Match(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Match {self.id} {self.state}>"
+
+
+class FeedbackReason(enum.StrEnum):
+    """Why a suggested match is not relevant: fixed categories, so they can be counted."""
+
+    TOO_EARLY = "too_early"
+    BENEFIT_UNCLEAR = "benefit_unclear"
+    PRICE = "price"
+    TRANSFER_MODE = "transfer_mode"
+    NOT_OUR_FIELD = "not_our_field"
+    OTHER = "other"
+
+
+class MatchFeedback(TimestampMixin, db.Model):
+    """One organization's verdict on a suggested match (the technology's or the need's side)."""
+
+    __tablename__ = "match_feedback"
+    __table_args__ = (
+        UniqueConstraint("match_id", "organization_id", name="uq_match_feedback_org"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(
+        ForeignKey("matches.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    relevant: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    reason: Mapped[FeedbackReason | None] = mapped_column(enum_column(FeedbackReason))
+    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    match: Mapped[Match] = relationship(backref="feedback_entries")
+    user: Mapped[User | None] = relationship()
+
+
+class MatchSubscription(db.Model):
+    """A user who wants a daily digest of new matches for one listing."""
+
+    __tablename__ = "match_subscriptions"
+    __table_args__ = (
+        CheckConstraint("(technology_id IS NULL) <> (need_id IS NULL)", name="one_listing"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    technology_id: Mapped[int | None] = mapped_column(
+        ForeignKey("technologies.id", ondelete="CASCADE")
+    )
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    # Matches created after this time are news; also the clock of the once-a-day limit.
+    last_sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+    technology: Mapped[Technology | None] = relationship()
+    need: Mapped[Need | None] = relationship()
+
+
+class MatchRun(db.Model):
+    """The latest ranking of one listing: when, against how many candidates, and why empty."""
+
+    __tablename__ = "match_runs"
+    __table_args__ = (UniqueConstraint("entity_type", "entity_id", name="uq_match_runs_listing"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_type: Mapped[str] = mapped_column(String(20), nullable=False)  # technology | need
+    entity_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    candidates: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    results: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    embedder: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    # [{"name", "passed": false, "detail"}] per fit check that excluded candidates
+    failed_checks: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)

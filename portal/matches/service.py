@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.listing_errors import ListingError, ValidationFailed
 from portal.listing_kinds import Listing, ListingKind, kind_of
 from portal.listings import ListingStatus
-from portal.matches.models import Match, MatchState
+from portal.matches.models import MATCH_TRANSITIONS, Match, MatchState
 from portal.model_mixins import utcnow
 from portal.needs.models import Need
 from portal.notifications.service import Notice, notify, organization_members
@@ -20,6 +20,13 @@ from portal.security import Action, ensure
 MAX_MESSAGE = 1000
 MAX_FEEDBACK = 2000
 OPEN_STATES = (MatchState.CONTACTED, MatchState.NEGOTIATING)
+STATE_NAMES = {
+    MatchState.SUGGESTED: "系统推荐",
+    MatchState.CONTACTED: "已联系",
+    MatchState.NEGOTIATING: "洽谈中",
+    MatchState.CONTRACTED: "已签约",
+    MatchState.REJECTED: "未成交",
+}
 
 
 def _listing_column(kind: ListingKind):  # noqa: ANN202 - a mapped column
@@ -83,12 +90,17 @@ def express_interest(listing: Listing, message: str, user: User) -> Match:
 def move_match(
     match: Match, state: MatchState | str, user: User, feedback: str | None = None
 ) -> Match:
-    """A broker moves a match along (negotiating, contracted, rejected); audited."""
+    """A broker moves a match along MATCH_TRANSITIONS (contacted -> negotiating -> contracted,
+    or rejected); the same state again only updates the follow-up note. Audited."""
     ensure(user, Action.FOLLOW_MATCHES, match)
     try:
         target = MatchState(state)
     except ValueError as exc:
         raise ValidationFailed({"state": "不是可选的状态"}) from exc
+    if target is not match.state and target not in MATCH_TRANSITIONS[match.state]:
+        raise ValidationFailed(
+            {"state": f"不能从“{STATE_NAMES[match.state]}”转为“{STATE_NAMES[target]}”"}
+        )
     if feedback is not None and len(feedback) > MAX_FEEDBACK:
         raise ValidationFailed({"feedback": f"不超过 {MAX_FEEDBACK} 字"})
     before = {"state": match.state.value, "feedback": match.feedback}

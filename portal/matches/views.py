@@ -5,16 +5,32 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal.extensions import db
 from portal.listing_errors import ListingError, ValidationFailed
-from portal.listing_kinds import ListingKind
+from portal.listing_kinds import Listing, ListingKind
 from portal.listings import ListingStatus
 from portal.matches import service
-from portal.matches.forms import STATE_LABELS, ContactForm, MoveForm
+from portal.matches.feedback import give_feedback
+from portal.matches.forms import (
+    FEEDBACK_REASON_LABELS,
+    STATE_LABELS,
+    ContactForm,
+    FeedbackForm,
+    MoveForm,
+)
+from portal.matches.listing_matches import (
+    MatchSection,
+    board_query,
+    match_section,
+    parse_board_filter,
+)
 from portal.matches.models import Match, MatchState
-from portal.security import Action, can, ensure
+from portal.matches.subscriptions import subscribe, unsubscribe
+from portal.security import Action, can, ensure, requires
+from portal.taxonomy import service as taxonomy_service
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
 
@@ -77,6 +93,12 @@ def index() -> str:
     )
 
 
+def _back(default: str) -> str:
+    """Where a form posted from a page returns: its own page when it says so (same site only)."""
+    target = request.form.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
 @bp.route("/<int:match_id>/move", methods=["POST"])
 @login_required
 def move(match_id: int) -> Response:
@@ -94,4 +116,96 @@ def move(match_id: int) -> Response:
         flash(" ".join(exc.fields.values()) or exc.message, "danger")
     else:
         flash(_("对接状态已更新"), "success")
-    return redirect(url_for("matches.index"))
+    return redirect(_back(url_for("matches.index")))
+
+
+@bp.route("/board")
+@login_required
+@requires(Action.FOLLOW_MATCHES)
+def board() -> str:
+    """Strong new technology-need matches across the platform, for brokers to follow up."""
+    filters, errors = parse_board_filter(request.args)
+    if errors:
+        abort(400)
+    page = db.paginate(
+        board_query(filters), per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False
+    )
+    return render_template(
+        "matches/board.html",
+        page=page,
+        filters=filters,
+        actions=taxonomy_service.plan_actions(),
+        state_labels=STATE_LABELS,
+        move_form=MoveForm(),
+    )
+
+
+@bp.route("/<int:match_id>/feedback", methods=["POST"])
+@login_required
+def feedback(match_id: int) -> Response:
+    match = db.session.get(Match, match_id)
+    if match is None:
+        abort(404)
+    ensure(current_user, Action.GIVE_MATCH_FEEDBACK, match)
+    form = FeedbackForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        give_feedback(
+            match,
+            current_user,
+            form.relevant.data == "yes",
+            form.reason.data or None,
+            form.comment.data or "",
+        )
+    except ListingError as exc:
+        db.session.rollback()
+        flash(" ".join(exc.fields.values()) or exc.message, "danger")
+    else:
+        flash(_("谢谢，反馈已记录"), "success")
+    return redirect(_back(url_for("needs.detail", listing_id=match.need_id)))
+
+
+def _published_listing(entity: str, listing_id: int) -> tuple[str, Listing]:
+    if entity not in CONTACT_TARGETS:
+        abort(404)
+    pages, kind = CONTACT_TARGETS[entity]
+    listing = db.session.get(kind.model, listing_id)
+    if listing is None or listing.status is not ListingStatus.PUBLISHED:
+        abort(404)
+    return pages, listing
+
+
+@bp.route("/subscription/<entity>/<int:listing_id>", methods=["POST"])
+@login_required
+def subscription(entity: str, listing_id: int) -> Response:
+    """Subscribe to (or, with ``action=unsubscribe``, stop) a daily digest of new matches."""
+    pages, listing = _published_listing(entity, listing_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if request.form.get("action") == "unsubscribe":
+        unsubscribe(current_user, listing)
+        flash(_("已取消订阅"), "success")
+    else:
+        try:
+            subscribe(current_user, listing)
+        except ListingError:
+            db.session.rollback()
+            abort(403)
+        flash(_("已订阅：有新的匹配时每天最多提醒一次（站内通知和邮件）"), "success")
+    return redirect(url_for(f"{pages}.detail", listing_id=listing.id))
+
+
+@bp.app_context_processor
+def match_helpers() -> dict[str, object]:
+    """``listing_match_section(listing)`` for the listing pages' match section."""
+
+    def listing_match_section(listing: Listing) -> MatchSection:
+        return match_section(current_user, listing)
+
+    return {
+        "listing_match_section": listing_match_section,
+        "feedback_form": FeedbackForm,
+        "feedback_reason_labels": FEEDBACK_REASON_LABELS,
+        "match_state_labels": STATE_LABELS,
+    }

@@ -1,0 +1,106 @@
+"""GET /api/v1/needs/<id>/matches and /api/v1/technologies/<id>/matches: stored matches as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from portal.api.auth import caller, require
+from portal.api.errors import invalid, not_found
+from portal.api.fields import Field
+from portal.catalogue.models import Technology
+from portal.extensions import db
+from portal.listing_kinds import Listing
+from portal.listings import ListingStatus
+from portal.matches.listing_matches import current_matches, latest_run
+from portal.matches.models import Match
+from portal.needs.models import Need
+from portal.security import Action, can
+
+MAX_LIMIT = 50
+DEFAULT_LIMIT = 10
+
+MATCH_LIST_FIELDS: dict[str, Field] = {
+    "items": Field(
+        "array",
+        "匹配条目，最好的在前：technology 或 need（id、title）、score、confidence、parts"
+        "（semantic、lexical、taxonomy、fit）、explanation（terms、area、checks：name、passed、"
+        "detail；notes）、state、match_id",
+        nullable=False,
+        items="object",
+    ),
+    "total": Field("integer", "返回的条数", nullable=False),
+    "limit": Field("integer", "请求的条数上限", nullable=False),
+    "computed_at": Field("string", "最近一次计算匹配的时间（UTC）", format="date-time"),
+    "failed_checks": Field(
+        "array",
+        "排除了候选的适配条件（name、passed、detail），没有匹配时说明原因",
+        nullable=False,
+        items="object",
+    ),
+}
+
+
+def _limit() -> int:
+    raw = (request.args.get("limit") or "").strip()
+    if not raw:
+        return DEFAULT_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise invalid({"limit": f"应为 1 到 {MAX_LIMIT} 的整数"}, "查询参数有误")
+    return int(raw)
+
+
+def _visible(model: type[Technology] | type[Need], item_id: int, noun: str) -> Listing:
+    listing = db.session.get(model, item_id)
+    # Unpublished listings are not revealed to those who may not see them (as on the pages).
+    if listing is None or (
+        listing.status is not ListingStatus.PUBLISHED
+        and not can(caller(), Action.VIEW_UNPUBLISHED, listing)
+    ):
+        raise not_found(noun)
+    return listing
+
+
+def match_item(match: Match, counterpart: str) -> dict[str, Any]:
+    other = match.technology if counterpart == "technology" else match.need
+    explanation = match.explanation or {}
+    return {
+        counterpart: {"id": other.id, "title": other.title},
+        "score": match.score,
+        "confidence": match.confidence,
+        "parts": match.score_parts or {},
+        "explanation": {
+            "terms": explanation.get("terms", []),
+            "area": explanation.get("area"),
+            "checks": explanation.get("checks", []),
+            "notes": explanation.get("notes", []),
+        },
+        "state": match.state.value,
+        "match_id": match.id,
+    }
+
+
+def _answer(listing: Listing, counterpart: str) -> dict[str, Any]:
+    limit = _limit()
+    items = [match_item(match, counterpart) for match in current_matches(listing, limit)]
+    run = latest_run(listing)
+    return {
+        "items": items,
+        "total": len(items),
+        "limit": limit,
+        "computed_at": run.computed_at.isoformat() if run else None,
+        "failed_checks": run.failed_checks if run else [],
+    }
+
+
+def need_matches(item_id: int) -> dict[str, Any]:
+    """A published need's best technologies: public, like the technologies themselves."""
+    return _answer(_visible(Need, item_id, "需求"), "technology")
+
+
+def technology_matches(item_id: int) -> dict[str, Any]:
+    """The needs a technology matches: for its owner organization and brokers."""
+    technology = _visible(Technology, item_id, "技术")
+    require(Action.VIEW_LISTING_MATCHES, technology)
+    return _answer(technology, "need")

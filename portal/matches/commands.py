@@ -1,0 +1,57 @@
+"""`flask --app wsgi match evaluate FILE | recompute [--all] | notify`."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from matching.embedder import embedder_status
+from matching.evaluate import RANKING_HEADER, format_table
+from matching.evaluations import evaluate_matching
+from portal.embeddings import get_embedder
+from portal.matches.ranking import match_weights
+from portal.matches.recompute import recompute_all
+from portal.matches.subscriptions import send_digests
+
+match_cli = click.Group("match", help="Offer-need matching: evaluate, recompute, notify.")
+
+
+@match_cli.command("evaluate")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def evaluate_command(path: Path) -> None:
+    """Recall@10, MRR and nDCG@10 of the hybrid and of each part alone on labeled pairs
+    (columns need_id, need_text, technology_id, technology_text, relevance 0-2)."""
+    embedder = get_embedder()
+    status = embedder_status()
+    if status is not None and status.fallback:
+        click.echo(f"warning: lexical fallback embedder in use ({status.reason})", err=True)
+    started = time.perf_counter()
+    rows = evaluate_matching(path, embedder, match_weights())
+    click.echo(format_table(RANKING_HEADER, [row.row() for row in rows]))
+    click.echo(f"embedder {embedder.name}; {time.perf_counter() - started:.1f} s")
+
+
+@match_cli.command("recompute")
+@click.option("--all", "everything", is_flag=True, help="Every open listing, not only stale ones.")
+def recompute_command(everything: bool) -> None:
+    """Rank open listings and store their suggested matches (listings never ranked or edited
+    since their last ranking; every one with --all)."""
+    started = time.perf_counter()
+    report = recompute_all(only_stale=not everything)
+    click.echo(
+        f"ranked {report.needs_ranked} needs and {report.technologies_ranked} technologies, "
+        f"{report.matches_stored} matches stored, {report.listings_retired} closed listings "
+        f"retired in {time.perf_counter() - started:.1f} s"
+    )
+
+
+@match_cli.command("notify")
+def notify_command() -> None:
+    """Send each subscriber a digest of new matches (at most one a day per subscription)."""
+    report = send_digests()
+    click.echo(
+        f"digests sent {report.sent}, nothing new {report.nothing_new}, "
+        f"sent within the last day {report.too_soon}, no longer allowed {report.no_access}"
+    )

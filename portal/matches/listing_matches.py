@@ -1,0 +1,165 @@
+"""Reading stored matches: a listing's current matches, its latest run, and the broker's board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, or_, select
+
+from portal.auth.models import User
+from portal.catalogue.models import Technology
+from portal.extensions import db
+from portal.listing_kinds import Listing, ListingKind, kind_of
+from portal.matches.feedback import feedback_of
+from portal.matches.models import Match, MatchFeedback, MatchRun, MatchState, MatchSubscription
+from portal.needs.models import Need
+from portal.security import Action, can
+from portal.taxonomy.models import TaxonomyArea
+
+DEFAULT_BOARD_MIN_SCORE = 0.4
+
+
+def can_see_matches(user: User | None, listing: Listing) -> bool:
+    """A need's matches are published technologies, so anyone may see them; which needs match a
+    technology is for its owner and the brokers."""
+    if kind_of(listing) is ListingKind.NEED:
+        return True
+    return can(user, Action.VIEW_LISTING_MATCHES, listing)
+
+
+def _pair_column(listing: Listing):  # noqa: ANN202 - a mapped column
+    return Match.need_id if kind_of(listing) is ListingKind.NEED else Match.technology_id
+
+
+def current_matches(listing: Listing, limit: int = 10) -> list[Match]:
+    """The listing's pairs from the latest ranking, best first."""
+    return list(
+        db.session.scalars(
+            select(Match)
+            .where(
+                _pair_column(listing) == listing.id,
+                Match.technology_id.is_not(None),
+                Match.need_id.is_not(None),
+                Match.is_current.is_(True),
+            )
+            .order_by(Match.score.desc(), Match.id)
+            .limit(limit)
+        )
+    )
+
+
+def latest_run(listing: Listing) -> MatchRun | None:
+    return db.session.scalar(
+        select(MatchRun).where(
+            MatchRun.entity_type == kind_of(listing).entity_type,
+            MatchRun.entity_id == listing.id,
+        )
+    )
+
+
+def subscription_of(user: User | None, listing: Listing) -> MatchSubscription | None:
+    if user is None or not user.is_authenticated:
+        return None
+    column = (
+        MatchSubscription.need_id
+        if kind_of(listing) is ListingKind.NEED
+        else MatchSubscription.technology_id
+    )
+    return db.session.scalar(
+        select(MatchSubscription).where(MatchSubscription.user_id == user.id, column == listing.id)
+    )
+
+
+@dataclass(frozen=True)
+class MatchSection:
+    """What a listing's page shows about its matches, for one viewer."""
+
+    visible: bool
+    counterpart: str  # "technology" on a need's page, "need" on a technology's
+    matches: list[Match] = field(default_factory=list)
+    run: MatchRun | None = None
+    subscribed: bool = False
+    can_give_feedback: bool = False
+    feedback: dict[int, MatchFeedback] = field(default_factory=dict)  # the viewer's org's
+
+
+def match_section(user: User | None, listing: Listing, limit: int = 10) -> MatchSection:
+    is_need = kind_of(listing) is ListingKind.NEED
+    counterpart = "technology" if is_need else "need"
+    if not can_see_matches(user, listing):
+        return MatchSection(visible=False, counterpart=counterpart)
+    matches = current_matches(listing, limit)
+    org_id = user.organization_id if user is not None and user.is_authenticated else None
+    return MatchSection(
+        visible=True,
+        counterpart=counterpart,
+        matches=matches,
+        run=latest_run(listing),
+        subscribed=subscription_of(user, listing) is not None,
+        can_give_feedback=bool(matches) and can(user, Action.GIVE_MATCH_FEEDBACK, matches[0]),
+        feedback=feedback_of([m.id for m in matches], org_id),
+    )
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    area: str | None = None  # plan action or field code, of the need or the technology
+    min_score: float = DEFAULT_BOARD_MIN_SCORE
+    state: MatchState | None = MatchState.SUGGESTED
+
+
+def parse_board_filter(args: dict) -> tuple[BoardFilter, dict[str, str]]:
+    """Filters from query arguments; errors name the bad ones."""
+    errors: dict[str, str] = {}
+    area = (args.get("area") or "").strip() or None
+    min_score = DEFAULT_BOARD_MIN_SCORE
+    if (raw := (args.get("min_score") or "").strip()) != "":
+        try:
+            min_score = float(raw)
+        except ValueError:
+            errors["min_score"] = "应为 0 到 1 之间的数"
+        else:
+            if not 0 <= min_score <= 1:
+                errors["min_score"] = "应为 0 到 1 之间的数"
+    state: MatchState | None = MatchState.SUGGESTED
+    raw_state = args.get("state")
+    if raw_state is not None:
+        try:
+            state = MatchState(raw_state) if raw_state else None
+        except ValueError:
+            errors["state"] = "不是可选的状态"
+    return BoardFilter(area, min_score, state), errors
+
+
+def _area_ids(code: str) -> Select:
+    parent = TaxonomyArea.__table__.alias("parent_area")
+    return (
+        select(TaxonomyArea.id)
+        .outerjoin(parent, parent.c.id == TaxonomyArea.parent_id)
+        .where(or_(TaxonomyArea.code == code, parent.c.code == code))
+    )
+
+
+def board_query(filters: BoardFilter) -> Select[tuple[Match]]:
+    """Current technology-need pairs across the platform, newest and strongest first."""
+    query = (
+        select(Match)
+        .where(
+            Match.technology_id.is_not(None),
+            Match.need_id.is_not(None),
+            Match.is_current.is_(True),
+            Match.score >= filters.min_score,
+        )
+        .order_by(Match.created_at.desc(), Match.score.desc(), Match.id.desc())
+    )
+    if filters.state is not None:
+        query = query.where(Match.state == filters.state)
+    if filters.area:
+        areas = _area_ids(filters.area)
+        query = query.where(
+            or_(
+                Match.need_id.in_(select(Need.id).where(Need.area_id.in_(areas))),
+                Match.technology_id.in_(select(Technology.id).where(Technology.area_id.in_(areas))),
+            )
+        )
+    return query
