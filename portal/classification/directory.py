@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 
 from portal.extensions import db
+from portal.imports.cells import guard_formula
 from portal.orgs.models import XIAMEN_DISTRICTS, CarbonType, Organization, OrgKind
 
 DIRECTORY_TYPES = (CarbonType.NEGATIVE, CarbonType.ZERO, CarbonType.LOW)
@@ -31,8 +32,6 @@ CSV_HEADER = (
     "置信度",
     "依据",
 )
-# Spreadsheet programs run cells starting with these as formulas (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class DirectoryFilterError(ValueError):
@@ -88,11 +87,6 @@ def counts_by_type(filters: DirectoryFilter) -> dict[CarbonType, int]:
     return {t: found.get(t, 0) for t in DIRECTORY_TYPES}
 
 
-def _safe_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 def _csv_row(org: Organization) -> list[str]:
     basis = org.carbon_type_basis or {}
     override = basis.get("override")
@@ -105,7 +99,7 @@ def _csv_row(org: Organization) -> list[str]:
         grounds = "；".join(computed.get("reasons", []))
     carbon_type = CarbonType(org.carbon_type) if org.carbon_type else None
     return [
-        _safe_cell(v)
+        guard_formula(str(v))
         for v in (
             org.name,
             TYPE_LABELS.get(carbon_type, "") if carbon_type else "",
