@@ -10,10 +10,9 @@ bash scripts/setup.sh
 export FLASK_APP=wsgi
 flask_cmd=(.venv/bin/flask --app wsgi)
 "${flask_cmd[@]}" db upgrade
-if "${flask_cmd[@]}" models --help >/dev/null 2>&1; then
-    "${flask_cmd[@]}" models fetch
-fi
+"${flask_cmd[@]}" models fetch
 "${flask_cmd[@]}" seed --demo
+"${flask_cmd[@]}" classify organizations
 if "${flask_cmd[@]}" search --help >/dev/null 2>&1; then
     "${flask_cmd[@]}" search reindex
 fi

@@ -9,9 +9,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh
-if .venv/bin/flask --app wsgi models --help >/dev/null 2>&1; then
-    .venv/bin/flask --app wsgi models fetch
-fi
+.venv/bin/flask --app wsgi models fetch
 
 can_start_services() { [ "$(id -u)" -eq 0 ]; }
 
