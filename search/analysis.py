@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from search.documents import SearchDocument
-from search.tokenize import char_ngrams, expand_synonyms, tokenize
+from search.tokenize import (
+    char_ngrams,
+    char_ngrams_normalized,
+    expand_synonyms,
+    normalize,
+    tokenize,
+    tokenize_normalized,
+)
 
 # Title matches count three times a body match, in both backends.
 TITLE_BOOST = 3.0
@@ -46,11 +53,12 @@ class QueryTerms:
 
 
 def index_text(doc: SearchDocument) -> IndexedText:
+    title, body = normalize(doc.title), normalize(doc.body)
     return IndexedText(
-        title_words=" ".join(tokenize(doc.title)),
-        title_chars=" ".join(char_ngrams(doc.title)),
-        body_words=" ".join(tokenize(doc.body)),
-        body_chars=" ".join(char_ngrams(doc.body)),
+        title_words=" ".join(tokenize_normalized(title)),
+        title_chars=" ".join(char_ngrams_normalized(title)),
+        body_words=" ".join(tokenize_normalized(body)),
+        body_chars=" ".join(char_ngrams_normalized(body)),
     )
 
 

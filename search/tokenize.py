@@ -27,6 +27,8 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
+from itertools import filterfalse
+from operator import add
 from pathlib import Path
 
 import rjieba
@@ -49,7 +51,10 @@ _segmenter: rjieba.Jieba | None = None
 
 def normalize(text: str) -> str:
     """Fold full-width forms to half-width and lower-case: ＣＣＵＳ, CCUS and ccus are one."""
-    return unicodedata.normalize("NFKC", text).lower()
+    # Most text is already NFKC; the quick check is ~100 times cheaper than normalizing.
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower()
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -132,11 +137,17 @@ def load_user_terms(terms: Iterable[str]) -> None:
 
 def tokenize(text: str) -> list[str]:
     """Words of ``text`` in order: normalized, segmented, without stop words and punctuation."""
-    if not text:
+    return tokenize_normalized(normalize(text)) if text else []
+
+
+def tokenize_normalized(folded: str) -> list[str]:
+    """``tokenize`` for text that has been through ``normalize`` already (saves a second pass)."""
+    if not folded:
         return []
-    stop = stop_words()
-    words = _get_segmenter().cut(normalize(text), True)
-    return [run for word in words for run in _SCRIPT_RUN.findall(word) if run not in stop]
+    words = _get_segmenter().cut(folded, True)
+    # One regex pass over the words joined by a separator no run can contain gives the same runs
+    # as splitting each word on its own, at a fraction of the calls.
+    return list(filterfalse(stop_words().__contains__, _SCRIPT_RUN.findall("\x00".join(words))))
 
 
 def char_ngrams(text: str) -> list[str]:
@@ -145,10 +156,17 @@ def char_ngrams(text: str) -> list[str]:
     Unigrams that are stop words (的, 和, ...) are dropped; bigrams are kept, since a bigram that
     contains a particle still tells where two content characters meet.
     """
+    return char_ngrams_normalized(normalize(text))
+
+
+def char_ngrams_normalized(folded: str) -> list[str]:
+    """``char_ngrams`` for text that has been through ``normalize`` already."""
+    stop = stop_words().__contains__
     grams: list[str] = []
-    for run in _CJK_RUN.findall(normalize(text)):
-        grams.extend(ch for ch in run if ch not in stop_words())
-        grams.extend(run[i : i + 2] for i in range(len(run) - 1))
+    # map/filterfalse keep the per-character loop in C: this runs on every indexed character.
+    for run in _CJK_RUN.findall(folded):
+        grams.extend(filterfalse(stop, run))
+        grams.extend(map(add, run[:-1], run[1:]))
     return grams
 
 

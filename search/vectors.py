@@ -12,6 +12,7 @@ import hashlib
 import math
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -33,6 +34,9 @@ class TextVectorizer(Protocol):
         ...
 
 
+# Features repeat across documents (common words and bigrams); hashing each once saves most of
+# the embedding time of a bulk load.
+@lru_cache(maxsize=1 << 18)
 def _bucket(feature: str, dim: int) -> tuple[int, float]:
     # blake2b rather than hash(): Python's string hash changes between processes.
     digest = int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "little")
