@@ -71,9 +71,12 @@ def _owner(
     )
 
 
-def _reason(exc: Exception) -> str:
+def _reason(exc: Exception, headers: dict[str, str]) -> str:
+    """The refusal in words, each field named by its column header in the file."""
     if isinstance(exc, ListingError) and exc.fields:
-        return "；".join(f"{name}：{message}" for name, message in exc.fields.items())
+        return "；".join(
+            f"{headers.get(name, name)}：{message}" for name, message in exc.fields.items()
+        )
     return str(exc)
 
 
@@ -85,6 +88,7 @@ def _import_rows(
     create_missing: bool,
     report: ImportReport,
 ) -> None:
+    headers = {name: table.headers[index] for index, name in columns.fields.items()}
     for source in table.rows:
         data = row_data(columns, source.values)
         if len(report.preview) < 10:
@@ -99,7 +103,7 @@ def _import_rows(
             listings_service.create_listing(kind, data, actor, owner=owner, commit=False)
             report.imported += 1
         except (ListingError, OrganizationError) as exc:
-            report.rejected.append(RejectedRow(source.number, _reason(exc)))
+            report.rejected.append(RejectedRow(source.number, _reason(exc, headers)))
 
 
 def import_listings(

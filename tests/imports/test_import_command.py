@@ -42,7 +42,7 @@ def test_rejected_rows_are_listed_and_exit_1(
     path.write_bytes(technologies_csv(ROWS[0], BROKEN_ROW, ROWS[1].replace("厦门大学", "新研究院")))
     code, output = run_import(runner, path, "--as", "broker@test.xm")
     assert code == 1 and technology_count() == 0
-    assert "row 3: " in output and "trl" in output and "row 4: " in output
+    assert "row 3: " in output and "技术成熟度：" in output and "row 4: " in output
     assert "rejected: 2 rows; nothing imported" in output
     path.write_bytes(technologies_csv(ROWS[0], ROWS[1].replace("厦门大学", "新研究院")))
     code, output = run_import(runner, path, "--as", "admin@test.xm", "--create-orgs")

@@ -55,7 +55,9 @@ def test_a_broken_row_in_the_middle_imports_nothing_and_is_named(
     assert report.imported == 0 and count(Technology) == 0
     assert [r.row for r in report.rejected] == [3]
     reason = report.rejected[0].reason
-    assert "summary" in reason and "trl" in reason and "price_min" in reason
+    # Each field is named by its column header in the file.
+    assert "摘要：至少 10 字" in reason and "技术成熟度：" in reason
+    assert "价格下限（万元）：应为不小于 0 的数字" in reason
 
 
 def test_unknown_organization_rejects_the_row_unless_created(people: dict[str, User]) -> None:

@@ -75,7 +75,7 @@ def test_a_broken_row_is_named_and_nothing_can_be_confirmed(
     token = token_of(upload(client, technologies_csv(ROWS[0], BROKEN_ROW, ROWS[1])))
     page = client.get(f"/imports/{token}")
     assert "1 行有错误（共 3 行），整份文件不会导入" in page.text
-    assert re.search(r"<td>3</td><td>[^<]*summary：至少 10 字", page.text)
+    assert re.search(r"<td>3</td><td>[^<]*摘要：至少 10 字", page.text)
     assert f"/imports/{token}/confirm" not in page.text
     forced = client.post(f"/imports/{token}/confirm")
     assert forced.status_code == 422 and "没有导入任何内容" in forced.text
