@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import difflib
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Protocol
 
 import numpy as np
 
-from search.analysis import QueryTerms, query_terms
+from search.analysis import IndexedText, QueryTerms, index_text, query_terms
 from search.documents import SearchDocument, SearchHit, SearchQuery, SearchResult
 from search.hybrid import reciprocal_rank_fusion
 from search.snippets import highlight
@@ -25,10 +27,17 @@ from search.tokenize import domain_terms, normalize
 from search.vectors import TextVectorizer
 
 DocKey = tuple[str, int]
+BatchWriter = Callable[[Sequence[SearchDocument], Sequence[IndexedText], bool], None]
 
 # How many documents each side of a hybrid search contributes before fusion (at least one page).
 VECTOR_CANDIDATES = 100
-BULK_BATCH = 500
+# A text search counts and facets its best FACET_WINDOW lexical matches plus the vector
+# neighbours, not every document that shares a character bigram with the query: counting the
+# whole matched set cost more than the ranking itself (at 10k documents, a title's bigrams match
+# most of them). Below the window the count is exact; at the window it is a lower bound and the
+# result says so (``SearchResult.total_exact``), like Elasticsearch's ``track_total_hits``.
+FACET_WINDOW = 1000
+BULK_BATCH = 1000
 
 
 class SearchBackend(Protocol):
@@ -60,6 +69,25 @@ class SearchBackend(Protocol):
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """A ranked document with its facet values, so results can be faceted without another pass."""
+
+    key: DocKey
+    score: float
+    facets: tuple[tuple[str, str], ...] = ()  # (field, value) pairs; lists give one pair each
+
+
+def count_facets(candidates: Iterable[Candidate]) -> dict[str, dict[str, int]]:
+    """Documents per facet value (and per ``doc_type``) among ``candidates``."""
+    counts: dict[str, Counter[str]] = {"doc_type": Counter()}
+    for candidate in candidates:
+        counts["doc_type"][candidate.key[0]] += 1
+        for field, value in candidate.facets:
+            counts.setdefault(field, Counter())[value] += 1
+    return {field: dict(values) for field, values in counts.items() if values}
+
+
+@dataclass(frozen=True)
 class StoredText:
     title: str
     body: str
@@ -83,19 +111,18 @@ class RankedBackend(ABC):
     # --- primitives -------------------------------------------------------------------------
 
     @abstractmethod
-    def _write_batch(self, docs: Sequence[SearchDocument]) -> None:
-        """Store ``docs`` (each with its vector, when there is a vectorizer), replacing old ones."""
+    def _write_batch(
+        self, docs: Sequence[SearchDocument], texts: Sequence[IndexedText], last: bool
+    ) -> None:
+        """Store ``docs`` (each with its vector, when there is a vectorizer) and their token
+        fields ``texts``, replacing old ones; ``last`` is the final batch of a bulk write."""
 
     @abstractmethod
-    def _lexical(
-        self, query: SearchQuery, terms: QueryTerms, limit: int
-    ) -> list[tuple[DocKey, float]]:
+    def _lexical(self, query: SearchQuery, terms: QueryTerms, limit: int) -> list[Candidate]:
         """The ``limit`` best BM25 matches that pass the filters, best first."""
 
     @abstractmethod
-    def _nearest(
-        self, query: SearchQuery, vector: np.ndarray, limit: int
-    ) -> list[tuple[DocKey, float]]:
+    def _nearest(self, query: SearchQuery, vector: np.ndarray, limit: int) -> list[Candidate]:
         """The ``limit`` nearest documents by cosine that pass the filters, best first."""
 
     @abstractmethod
@@ -103,11 +130,8 @@ class RankedBackend(ABC):
         """Documents that pass the filters, newest (highest id) first."""
 
     @abstractmethod
-    def _total_and_facets(
-        self, query: SearchQuery, terms: QueryTerms | None, also: Sequence[DocKey] | None
-    ) -> tuple[int, dict[str, dict[str, int]]]:
-        """Count and facet the documents that pass the filters and match ``terms`` or are in
-        ``also``; every document that passes the filters when both are None (browsing)."""
+    def _browse_total_and_facets(self, query: SearchQuery) -> tuple[int, dict[str, dict[str, int]]]:
+        """Count and facet every document that passes the filters (browsing, exact)."""
 
     @abstractmethod
     def _stored_text(self, keys: Sequence[DocKey]) -> dict[DocKey, StoredText]: ...
@@ -134,10 +158,27 @@ class RankedBackend(ABC):
         self.bulk_index([doc])
 
     def bulk_index(self, docs: Iterable[SearchDocument]) -> int:
+        return self._write_pipelined(docs, self._write_batch)
+
+    def _write_pipelined(self, docs: Iterable[SearchDocument], write: BatchWriter) -> int:
+        """Write ``docs`` in batches, tokenizing (and embedding) each batch while the one before
+        it is written: SQLite and HTTP calls release the GIL, so on two cores the two overlap."""
         written = 0
-        for batch in batched(docs, BULK_BATCH):
-            self._write_batch(self._with_vectors(batch))
-            written += len(batch)
+        batches = batched(docs, BULK_BATCH)
+        batch = next(batches, None)
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            pending: Future[None] | None = None
+            while batch is not None:
+                ready = self._with_vectors(batch)
+                texts = [index_text(doc) for doc in ready]
+                following = next(batches, None)
+                if pending is not None:
+                    pending.result()
+                pending = writer.submit(write, ready, texts, following is None)
+                written += len(ready)
+                batch = following
+            if pending is not None:
+                pending.result()
         return written
 
     def reindex(self, doc_type: str, docs: Iterable[SearchDocument]) -> int:
@@ -157,38 +198,44 @@ class RankedBackend(ABC):
     def search(self, query: SearchQuery, query_vector: np.ndarray | None = None) -> SearchResult:
         window = query.offset + query.per_page
         if not query.text:
-            total, facets = self._total_and_facets(query, None, None)
+            total, facets = self._browse_total_and_facets(query)
             keys = self._browse(query, window)[query.offset :]
             return self._result(query, [(key, 0.0) for key in keys], total, facets, None)
 
         terms = query_terms(query.text)
-        lexical: list[tuple[DocKey, float]] = []
-        nearest: list[tuple[DocKey, float]] = []
+        fused = max(window, VECTOR_CANDIDATES)
+        lexical_limit = max(window, FACET_WINDOW)
+        lexical: list[Candidate] = []
+        nearest: list[Candidate] = []
         if query.mode in ("lexical", "hybrid") and not terms.is_empty:
-            lexical = self._lexical(
-                query, terms, window if query.mode == "lexical" else max(window, VECTOR_CANDIDATES)
-            )
+            lexical = self._lexical(query, terms, lexical_limit)
         vector = self._query_vector(query, query_vector) if query.mode != "lexical" else None
         if vector is not None and np.any(vector):
             nearest = [
-                (key, score)
-                for key, score in self._nearest(query, vector, max(window, VECTOR_CANDIDATES))
-                if score >= self.min_similarity
+                candidate
+                for candidate in self._nearest(query, vector, fused)
+                if candidate.score >= self.min_similarity
             ]
 
         if query.mode == "lexical":
-            ranked = lexical
+            ranked = [(c.key, c.score) for c in lexical]
         elif query.mode == "vector":
-            ranked = nearest
+            ranked = [(c.key, c.score) for c in nearest]
         else:
             ranked = reciprocal_rank_fusion(
-                [[key for key, _ in lexical], [key for key, _ in nearest]]
+                [[c.key for c in lexical[:fused]], [c.key for c in nearest]]
             )
         if not ranked:
             return self._result(query, [], 0, {}, terms)
-        lexical_terms = terms if query.mode != "vector" and not terms.is_empty else None
-        total, facets = self._total_and_facets(query, lexical_terms, [key for key, _ in nearest])
-        return self._result(query, ranked[query.offset : window], total, facets, terms)
+        matched = {c.key: c for c in (*lexical, *nearest)}
+        return self._result(
+            query,
+            ranked[query.offset : window],
+            len(matched),
+            count_facets(matched.values()),
+            terms,
+            total_exact=len(lexical) < lexical_limit,
+        )
 
     def _result(
         self,
@@ -197,6 +244,7 @@ class RankedBackend(ABC):
         total: int,
         facets: dict[str, dict[str, int]],
         terms: QueryTerms | None,
+        total_exact: bool = True,
     ) -> SearchResult:
         stored = self._stored_text([key for key, _ in ranked])
         marks = terms.highlight_terms if terms else ()
@@ -212,7 +260,7 @@ class RankedBackend(ABC):
             if key in stored
         ]
         did_you_mean = self._did_you_mean(query.text) if query.text and total == 0 else None
-        return SearchResult(hits, total, facets, self.name, did_you_mean)
+        return SearchResult(hits, total, facets, self.name, did_you_mean, total_exact)
 
     def _did_you_mean(self, text: str) -> str | None:
         wanted = normalize(text)

@@ -151,3 +151,6 @@ class SearchResult:
     facets: dict[str, dict[str, int]]  # field -> value -> count; "doc_type" counts per type
     backend: str
     did_you_mean: str | None = None
+    # False when a text search matched more documents than it counts (search.backend.FACET_WINDOW):
+    # ``total`` and ``facets`` then cover the best-ranked documents only, so show "1000+".
+    total_exact: bool = True

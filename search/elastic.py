@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 import numpy as np
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
 from elasticsearch import Elasticsearch, NotFoundError
 
-from search.analysis import FIELD_WEIGHTS, TOKEN_FIELDS, QueryTerms, index_text
-from search.backend import DocKey, RankedBackend, StoredText, batched
+from search.analysis import FIELD_WEIGHTS, TOKEN_FIELDS, IndexedText, QueryTerms
+from search.backend import Candidate, DocKey, RankedBackend, StoredText
 from search.documents import (
     DOC_TYPES,
     FACET_FIELDS,
@@ -34,6 +35,8 @@ from search.tokenize import domain_terms, normalize
 from search.vectors import TextVectorizer
 
 FACET_BUCKETS = 100
+# What a ranked hit brings back: its key and facet values (for counting facets), never the text.
+CANDIDATE_SOURCE = ["doc_type", "doc_id", *FACET_FIELDS]
 _UNREACHABLE = (TransportConnectionError, ConnectionTimeout)
 
 
@@ -57,6 +60,12 @@ def index_mapping(vector_dim: int | None) -> dict:
             "similarity": "cosine",
         }
     return {"dynamic": "strict", "properties": properties}
+
+
+def _as_list(value: object) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 class ElasticsearchBackend(RankedBackend):
@@ -101,15 +110,25 @@ class ElasticsearchBackend(RankedBackend):
 
     # --- index management -----------------------------------------------------------------
 
-    def _create_index(self, doc_type: str) -> str:
+    def _create_index(self, doc_type: str, bulk_load: bool = False) -> str:
+        """A new empty index; ``bulk_load`` turns periodic refresh off until ``_end_bulk_load``."""
         name = f"{self.alias(doc_type)}-{time.time_ns()}"
+        settings: dict[str, object] = {"number_of_shards": 1, "number_of_replicas": 0}
+        if bulk_load:
+            settings["refresh_interval"] = "-1"
         self._call(
             self.client.indices.create,
             index=name,
-            settings={"number_of_shards": 1, "number_of_replicas": 0},
+            settings=settings,
             mappings=index_mapping(self.vectorizer.dim if self.vectorizer else None),
         )
         return name
+
+    def _end_bulk_load(self, index: str) -> None:
+        self._call(
+            self.client.indices.put_settings, index=index, settings={"refresh_interval": None}
+        )
+        self._call(self.client.indices.refresh, index=index)
 
     def _indices_behind(self, alias: str) -> list[str]:
         try:
@@ -135,12 +154,12 @@ class ElasticsearchBackend(RankedBackend):
 
     def reindex(self, doc_type: str, docs: Iterable[SearchDocument]) -> int:
         """Fill a new index and swap the alias to it; searches see the old one until the swap."""
-        new_index = self._create_index(doc_type)
-        written = 0
-        for batch in batched(docs, 500):
-            self._bulk(self._with_vectors(batch), index_for=lambda _: new_index)
-            written += len(batch)
-        self._call(self.client.indices.refresh, index=new_index)
+        new_index = self._create_index(doc_type, bulk_load=True)
+        written = self._write_pipelined(
+            docs,
+            lambda batch, texts, _last: self._bulk(batch, texts, lambda _: new_index, False),
+        )
+        self._end_bulk_load(new_index)
         self._point_alias(doc_type, new_index)
         return written
 
@@ -152,14 +171,14 @@ class ElasticsearchBackend(RankedBackend):
 
     # --- writes ---------------------------------------------------------------------------
 
-    def _source(self, doc: SearchDocument) -> dict:
+    def _source(self, doc: SearchDocument, text: IndexedText) -> dict:
         source: dict[str, object] = {
             "doc_type": doc.doc_type,
             "doc_id": doc.doc_id,
             "title": doc.title,
             "body": doc.body,
             "title_norm": normalize(doc.title),
-            **index_text(doc).as_dict(),
+            **text.as_dict(),
         }
         for field, value in doc.facets.items():
             values = facet_values(value)
@@ -168,20 +187,30 @@ class ElasticsearchBackend(RankedBackend):
             source["vector"] = np.asarray(doc.vector, dtype=np.float32).tolist()
         return source
 
-    def _bulk(self, docs: Sequence[SearchDocument], index_for) -> None:
+    def _bulk(
+        self,
+        docs: Sequence[SearchDocument],
+        texts: Sequence[IndexedText],
+        index_for: Callable[[SearchDocument], str],
+        refresh: bool | str,
+    ) -> None:
         operations: list[dict] = []
-        for doc in docs:
+        for doc, text in zip(docs, texts, strict=True):
             operations.append({"index": {"_index": index_for(doc), "_id": str(doc.doc_id)}})
-            operations.append(self._source(doc))
-        response = self._call(self.client.bulk, operations=operations, refresh=self.refresh)
+            operations.append(self._source(doc, text))
+        response = self._call(self.client.bulk, operations=operations, refresh=refresh)
         if response["errors"]:
             failed = next(item for item in response["items"] if "error" in item["index"])
             raise SearchError(f"bulk indexing failed: {failed['index']['error']}")
 
-    def _write_batch(self, docs: Sequence[SearchDocument]) -> None:
+    def _write_batch(
+        self, docs: Sequence[SearchDocument], texts: Sequence[IndexedText], last: bool
+    ) -> None:
         for doc_type in {doc.doc_type for doc in docs}:
             self._ensure_index(doc_type)
-        self._bulk(docs, index_for=lambda doc: self.alias(doc.doc_type))
+        # Only the last batch waits for a refresh: it makes the earlier batches visible too.
+        refresh = self.refresh if last else False
+        self._bulk(docs, texts, lambda doc: self.alias(doc.doc_type), refresh)
 
     def delete(self, doc_type: str, doc_id: int) -> None:
         # Deleting what is already gone is not an error: the outbox may replay a delete.
@@ -226,15 +255,27 @@ class ElasticsearchBackend(RankedBackend):
         return clauses
 
     @staticmethod
-    def _keys(response: dict) -> list[tuple[DocKey, float]]:
+    def _keys(response: dict) -> list[DocKey]:
         return [
-            ((hit["_source"]["doc_type"], hit["_source"]["doc_id"]), hit["_score"] or 0.0)
+            (hit["_source"]["doc_type"], hit["_source"]["doc_id"])
             for hit in response["hits"]["hits"]
         ]
 
-    def _lexical(
-        self, query: SearchQuery, terms: QueryTerms, limit: int
-    ) -> list[tuple[DocKey, float]]:
+    @staticmethod
+    def _candidates(response: dict) -> list[Candidate]:
+        candidates = []
+        for hit in response["hits"]["hits"]:
+            source = hit["_source"]
+            facets = tuple(
+                (field, str(value))
+                for field in FACET_FIELDS
+                for value in _as_list(source.get(field))
+            )
+            key = (source["doc_type"], source["doc_id"])
+            candidates.append(Candidate(key, hit["_score"] or 0.0, facets))
+        return candidates
+
+    def _lexical(self, query: SearchQuery, terms: QueryTerms, limit: int) -> list[Candidate]:
         response = self._search(
             query,
             query={
@@ -246,14 +287,12 @@ class ElasticsearchBackend(RankedBackend):
             },
             sort=["_score", {"doc_id": "asc"}, {"doc_type": "asc"}],
             size=limit,
-            source_includes=["doc_type", "doc_id"],
+            source_includes=CANDIDATE_SOURCE,
             track_total_hits=False,
         )
-        return self._keys(response)
+        return self._candidates(response)
 
-    def _nearest(
-        self, query: SearchQuery, vector: np.ndarray, limit: int
-    ) -> list[tuple[DocKey, float]]:
+    def _nearest(self, query: SearchQuery, vector: np.ndarray, limit: int) -> list[Candidate]:
         if self.vectorizer is None:
             return []
         knn: dict[str, object] = {
@@ -264,9 +303,14 @@ class ElasticsearchBackend(RankedBackend):
         }
         if filters := self._filters(query):
             knn["filter"] = filters
-        response = self._search(query, knn=knn, size=limit, source_includes=["doc_type", "doc_id"])
+        response = self._search(
+            query, knn=knn, size=limit, source_includes=CANDIDATE_SOURCE, track_total_hits=False
+        )
         # Elasticsearch reports cosine similarity as (1 + cos) / 2; give back the cosine.
-        return [(key, 2.0 * score - 1.0) for key, score in self._keys(response)]
+        return [
+            replace(candidate, score=2.0 * candidate.score - 1.0)
+            for candidate in self._candidates(response)
+        ]
 
     def _browse(self, query: SearchQuery, limit: int) -> list[DocKey]:
         response = self._search(
@@ -275,29 +319,23 @@ class ElasticsearchBackend(RankedBackend):
             sort=[{"doc_id": "desc"}, {"doc_type": "asc"}],
             size=limit,
             source_includes=["doc_type", "doc_id"],
+            track_total_hits=False,
         )
-        return [key for key, _ in self._keys(response)]
+        return self._keys(response)
 
-    def _total_and_facets(
-        self, query: SearchQuery, terms: QueryTerms | None, also: Sequence[DocKey] | None
-    ) -> tuple[int, dict[str, dict[str, int]]]:
-        should = self._lexical_clauses(terms) if terms is not None else []
-        if also:
-            should.extend(
-                {"bool": {"filter": [{"term": {"doc_type": t}}, {"term": {"doc_id": i}}]}}
-                for t, i in also
-            )
-        if terms is None and also is not None and not also:
-            return 0, {}
-        bool_query: dict[str, object] = {"filter": self._filters(query)}
-        if should:
-            bool_query.update(should=should, minimum_should_match=1)
+    def _browse_total_and_facets(self, query: SearchQuery) -> tuple[int, dict[str, dict[str, int]]]:
         aggs = {
             field: {"terms": {"field": field, "size": FACET_BUCKETS}}
             for field in ("doc_type", *FACET_FIELDS)
         }
+        # size=0 requests are kept in the shard request cache until the next refresh.
         response = self._search(
-            query, query={"bool": bool_query}, size=0, aggs=aggs, track_total_hits=True
+            query,
+            query={"bool": {"filter": self._filters(query)}},
+            size=0,
+            aggs=aggs,
+            track_total_hits=True,
+            request_cache=True,
         )
         facets = {
             field: {str(b["key"]): b["doc_count"] for b in agg["buckets"]}

@@ -5,20 +5,27 @@ and a ``.vectors.npy`` file beside it. Documents live in ``docs``, their facet v
 ``facets`` (one row per value, so lists are multi-valued), their token fields in the FTS5 table
 ``fts`` (rowid = docs.id). Query terms are always quoted, so FTS5 syntax typed by a user
 (``"``, ``*``, ``OR``, ``:``, ``(``, ``NEAR``) is matched as text and never parsed.
+
+Several processes (web workers) may share the files. What each keeps in memory (the vector
+row map, document frequencies, browse facet counts) is tagged with a generation: SQLite's
+``PRAGMA data_version`` (changes when another connection commits) and a counter of this
+connection's own writes, and rebuilt when the generation moves.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from search.analysis import FIELD_WEIGHTS, TOKEN_FIELDS, QueryTerms, index_text
-from search.backend import DocKey, RankedBackend, StoredText
-from search.documents import SearchDocument, SearchQuery, facet_values
+from search.analysis import FIELD_WEIGHTS, TOKEN_FIELDS, IndexedText, QueryTerms
+from search.backend import Candidate, DocKey, RankedBackend, StoredText
+from search.documents import DOC_TYPES, SearchDocument, SearchQuery, facet_values
 from search.tokenize import domain_terms, normalize
 from search.vector_file import VectorFile
 from search.vectors import TextVectorizer
@@ -50,7 +57,18 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
     title_words, title_chars, body_words, body_chars,
     tokenize = "unicode61 tokenchars '.'"
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab (fts, 'row');
 """
+
+# Work allowed to one lexical query, in postings (documents per term, summed over its terms).
+# A title's character bigrams include some that occur in most documents; scoring every such
+# document made one query cost ~100 ms at 10k documents. The rarest terms are kept until the
+# budget is spent; the common terms left out carry little BM25 weight anyway (idf = log(N/df)).
+# Indexes smaller than the budget are never pruned.
+POSTINGS_BUDGET = 20_000
+# Document frequencies are cached and forgotten when the index has grown or shrunk by this share.
+DF_CACHE_DRIFT = 0.1
+BROWSE_CACHE_SIZE = 64
 
 _BM25_WEIGHTS = ", ".join(str(FIELD_WEIGHTS.get(name, 1.0)) for name in TOKEN_FIELDS)
 
@@ -71,6 +89,39 @@ def fts_match_expression(terms: QueryTerms) -> str:
 
 def _placeholders(count: int) -> str:
     return ", ".join("?" * count)
+
+
+def _has_facet_filters(query: SearchQuery) -> bool:
+    return bool(query.string_filters) or query.trl_min is not None or query.trl_max is not None
+
+
+def _browse_cache_key(query: SearchQuery) -> tuple:
+    filters = tuple(sorted((name, tuple(sorted(v))) for name, v in query.string_filters.items()))
+    return (tuple(sorted(query.doc_types)), filters, query.trl_min, query.trl_max)
+
+
+@dataclass(frozen=True)
+class VectorRowMap:
+    """Which document each row of the vector file holds, as arrays ordered by ``docs.id``."""
+
+    vec_rows: np.ndarray  # row in the vector file
+    ids: np.ndarray  # docs.id
+    type_codes: np.ndarray  # index into DOC_TYPES
+    doc_ids: np.ndarray
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple[int, int, str, int]]) -> VectorRowMap:
+        codes = {doc_type: code for code, doc_type in enumerate(DOC_TYPES)}
+        columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
+        return cls(
+            vec_rows=np.array(columns[0], dtype=np.int64),
+            ids=np.array(columns[1], dtype=np.int64),
+            type_codes=np.array([codes[t] for t in columns[2]], dtype=np.int8),
+            doc_ids=np.array(columns[3], dtype=np.int64),
+        )
+
+    def key(self, position: int) -> DocKey:
+        return (DOC_TYPES[self.type_codes[position]], int(self.doc_ids[position]))
 
 
 def _filter_sql(query: SearchQuery) -> tuple[str, list[object]]:
@@ -110,12 +161,24 @@ class EmbeddedBackend(RankedBackend):
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
+        # A larger page cache keeps the FTS5 segments being merged during bulk loads in memory.
+        self._db.execute("PRAGMA cache_size = -65536")
+        self._db.execute("PRAGMA temp_store = MEMORY")
         self._db.executescript(SCHEMA)
         self._vectors = (
             VectorFile(self.path.with_suffix(".vectors.npy"), vectorizer.dim)
             if vectorizer
             else None
         )
+        self._own_writes = 0
+        self._cached_generation: tuple[int, int] | None = None
+        self._row_map: VectorRowMap | None = None
+        self._doc_total = 0
+        self._browse_cache: OrderedDict[tuple, tuple[int, dict[str, dict[str, int]]]] = (
+            OrderedDict()
+        )
+        self._df_cache: dict[str, int] = {}
+        self._df_cache_total = 0
 
     def close(self) -> None:
         with self._lock:
@@ -127,15 +190,62 @@ class EmbeddedBackend(RankedBackend):
         with self._lock:
             return self._db.execute("SELECT 1").fetchone() == (1,)
 
+    # --- what this process keeps in memory ----------------------------------------------------
+
+    def _refresh_caches(self) -> None:
+        """Forget what other connections' commits or our own writes made stale (under the lock)."""
+        generation = (self._db.execute("PRAGMA data_version").fetchone()[0], self._own_writes)
+        if generation == self._cached_generation:
+            return
+        self._cached_generation = generation
+        self._row_map = None
+        self._browse_cache.clear()
+        self._doc_total = self._db.execute("SELECT count(*) FROM docs").fetchone()[0]
+        drift = abs(self._doc_total - self._df_cache_total)
+        if drift > DF_CACHE_DRIFT * max(self._df_cache_total, 1):
+            self._df_cache.clear()
+            self._df_cache_total = self._doc_total
+
+    def _vector_row_map(self) -> VectorRowMap:
+        self._refresh_caches()
+        if self._row_map is None:
+            rows = self._db.execute(
+                "SELECT vec_row, id, doc_type, doc_id FROM docs WHERE vec_row IS NOT NULL "
+                "ORDER BY id"
+            ).fetchall()
+            self._row_map = VectorRowMap.from_rows(rows)
+        return self._row_map
+
+    def _document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        self._refresh_caches()
+        missing = [term for term in terms if term not in self._df_cache]
+        if missing:
+            marks = _placeholders(len(missing))
+            found = dict(
+                self._db.execute(
+                    f"SELECT term, doc FROM fts_vocab WHERE term IN ({marks})", missing
+                ).fetchall()
+            )
+            self._df_cache.update({term: found.get(term, 0) for term in missing})
+        return {term: self._df_cache[term] for term in terms}
+
     # --- writes ---------------------------------------------------------------------------
 
-    def _free_vec_row(self) -> int:
-        row = self._db.execute("SELECT min(vec_row) FROM free_vec_rows").fetchone()[0]
-        if row is not None:
-            self._db.execute("DELETE FROM free_vec_rows WHERE vec_row = ?", (row,))
-            return row
+    def _take_vec_rows(self, count: int) -> list[int]:
+        """``count`` free rows of the vector file: recycled ones first, then new ones at the end."""
+        free = [
+            row
+            for (row,) in self._db.execute(
+                "SELECT vec_row FROM free_vec_rows ORDER BY vec_row LIMIT ?", (count,)
+            )
+        ]
+        if free:
+            self._db.execute(
+                f"DELETE FROM free_vec_rows WHERE vec_row IN ({_placeholders(len(free))})", free
+            )
         used = self._db.execute("SELECT max(vec_row) FROM docs").fetchone()[0]
-        return 0 if used is None else used + 1
+        start = 0 if used is None else used + 1
+        return free + list(range(start, start + count - len(free)))
 
     def _remove(self, ids: list[int]) -> None:
         if not ids:
@@ -154,84 +264,125 @@ class EmbeddedBackend(RankedBackend):
         if self._vectors and rows:
             self._vectors.clear(np.array(rows, dtype=np.int64))
 
-    def _write_batch(self, docs: Sequence[SearchDocument]) -> None:
-        texts = [index_text(doc) for doc in docs]
+    def _existing(self, docs: Sequence[SearchDocument]) -> dict[DocKey, tuple[int, int | None]]:
+        """docs.id and vec_row of the documents of ``docs`` already in the index."""
+        values = ", ".join("(?, ?)" for _ in docs)
+        rows = self._db.execute(
+            "SELECT d.doc_type, d.doc_id, d.id, d.vec_row FROM docs d "
+            f"WHERE (d.doc_type, d.doc_id) IN (VALUES {values})",
+            [value for doc in docs for value in doc.key],
+        )
+        return {(doc_type, doc_id): (row, vec) for doc_type, doc_id, row, vec in rows}
+
+    def _write_batch(
+        self, docs: Sequence[SearchDocument], texts: Sequence[IndexedText], last: bool
+    ) -> None:
+        # The same key twice in one batch: the later document wins, as with one write after another.
+        latest = {doc.key: (doc, text) for doc, text in zip(docs, texts, strict=True)}
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                vec_rows, vectors = [], []
-                for doc, text in zip(docs, texts, strict=True):
-                    old = self._db.execute(
-                        "SELECT id, vec_row FROM docs WHERE doc_type = ? AND doc_id = ?", doc.key
-                    ).fetchone()
-                    if old:
-                        self._db.execute("DELETE FROM fts WHERE rowid = ?", (old[0],))
-                        self._db.execute("DELETE FROM facets WHERE id = ?", (old[0],))
-                        self._db.execute("DELETE FROM docs WHERE id = ?", (old[0],))
-                    vec_row = None
-                    if self._vectors is not None and doc.vector is not None:
-                        vec_row = old[1] if old and old[1] is not None else self._free_vec_row()
-                        vec_rows.append(vec_row)
-                        vectors.append(doc.vector)
-                    elif old and old[1] is not None:
-                        self._db.execute(
-                            "INSERT OR IGNORE INTO free_vec_rows VALUES (?)", (old[1],)
-                        )
-                    cursor = self._db.execute(
-                        "INSERT INTO docs (id, doc_type, doc_id, title, body, title_norm, vec_row)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            old[0] if old else None,
-                            doc.doc_type,
-                            doc.doc_id,
-                            doc.title,
-                            doc.body,
-                            normalize(doc.title),
-                            vec_row,
-                        ),
-                    )
-                    doc_row = cursor.lastrowid
-                    self._db.execute(
-                        f"INSERT INTO fts (rowid, {', '.join(TOKEN_FIELDS)}) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        (doc_row, *text.as_dict().values()),
-                    )
-                    self._db.executemany(
-                        "INSERT INTO facets (id, field, value) VALUES (?, ?, ?)",
-                        [
-                            (doc_row, field, value)
-                            for field, raw in doc.facets.items()
-                            for value in facet_values(raw)
-                        ],
-                    )
-                if vec_rows and self._vectors is not None:
-                    self._vectors.write(np.array(vec_rows, dtype=np.int64), np.stack(vectors))
+                self._write_rows(list(latest.values()))
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+            finally:
+                self._own_writes += 1
+
+    def _write_rows(self, items: list[tuple[SearchDocument, IndexedText]]) -> None:
+        """Replace the documents in ``items``; one statement per table for the whole batch."""
+        old = self._existing([doc for doc, _ in items])
+        # New row numbers and ids are chosen before the old rows go, so none is handed out twice.
+        with_vectors = self._vectors is not None
+        needs_row = [
+            doc.key
+            for doc, _ in items
+            if with_vectors and doc.vector is not None and old.get(doc.key, (0, None))[1] is None
+        ]
+        fresh_rows = iter(self._take_vec_rows(len(needs_row)) if needs_row else [])
+        vec_rows: dict[DocKey, int] = {}
+        freed: list[int] = []
+        for doc, _ in items:
+            kept = old.get(doc.key, (0, None))[1]
+            if with_vectors and doc.vector is not None:
+                vec_rows[doc.key] = kept if kept is not None else next(fresh_rows)
+            elif kept is not None:
+                freed.append(kept)
+
+        next_id = (self._db.execute("SELECT max(id) FROM docs").fetchone()[0] or 0) + 1
+        row_ids: dict[DocKey, int] = {}
+        for doc, _ in items:
+            if doc.key in old:
+                row_ids[doc.key] = old[doc.key][0]
+            else:
+                row_ids[doc.key], next_id = next_id, next_id + 1
+
+        old_rows = [(row,) for row, _ in old.values()]
+        self._db.executemany("DELETE FROM fts WHERE rowid = ?", old_rows)
+        self._db.executemany("DELETE FROM facets WHERE id = ?", old_rows)
+        self._db.executemany("DELETE FROM docs WHERE id = ?", old_rows)
+        self._db.executemany(
+            "INSERT OR IGNORE INTO free_vec_rows VALUES (?)", [(r,) for r in freed]
+        )
+        if freed and self._vectors is not None:
+            self._vectors.clear(np.array(freed, dtype=np.int64))
+        self._db.executemany(
+            "INSERT INTO docs (id, doc_type, doc_id, title, body, title_norm, vec_row)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    row_ids[doc.key],
+                    doc.doc_type,
+                    doc.doc_id,
+                    doc.title,
+                    doc.body,
+                    normalize(doc.title),
+                    vec_rows.get(doc.key),
+                )
+                for doc, _ in items
+            ],
+        )
+        self._db.executemany(
+            f"INSERT INTO fts (rowid, {', '.join(TOKEN_FIELDS)}) VALUES (?, ?, ?, ?, ?)",
+            [(row_ids[doc.key], *text.as_dict().values()) for doc, text in items],
+        )
+        self._db.executemany(
+            "INSERT INTO facets (id, field, value) VALUES (?, ?, ?)",
+            [
+                (row_ids[doc.key], field, value)
+                for doc, _ in items
+                for field, raw in doc.facets.items()
+                for value in facet_values(raw)
+            ],
+        )
+        if vec_rows and self._vectors is not None:
+            by_key = {doc.key: doc.vector for doc, _ in items}
+            self._vectors.write(
+                np.array(list(vec_rows.values()), dtype=np.int64),
+                np.stack([by_key[key] for key in vec_rows]),
+            )
 
     def delete(self, doc_type: str, doc_id: int) -> None:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            ids = [
-                i
-                for (i,) in self._db.execute(
-                    "SELECT id FROM docs WHERE doc_type = ? AND doc_id = ?", (doc_type, doc_id)
-                )
-            ]
-            self._remove(ids)
-            self._db.execute("COMMIT")
+        self._remove_where("doc_type = ? AND doc_id = ?", (doc_type, doc_id))
 
     def recreate(self, doc_type: str) -> None:
+        self._remove_where("doc_type = ?", (doc_type,))
+
+    def _remove_where(self, condition: str, params: tuple) -> None:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
-            ids = [
-                i
-                for (i,) in self._db.execute("SELECT id FROM docs WHERE doc_type = ?", (doc_type,))
-            ]
-            self._remove(ids)
-            self._db.execute("COMMIT")
+            try:
+                ids = [
+                    i for (i,) in self._db.execute(f"SELECT id FROM docs WHERE {condition}", params)
+                ]
+                self._remove(ids)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            finally:
+                self._own_writes += 1
 
     # --- reads ----------------------------------------------------------------------------
 
@@ -241,40 +392,91 @@ class EmbeddedBackend(RankedBackend):
                 "SELECT count(*) FROM docs WHERE doc_type = ?", (doc_type,)
             ).fetchone()[0]
 
-    def _lexical(
-        self, query: SearchQuery, terms: QueryTerms, limit: int
-    ) -> list[tuple[DocKey, float]]:
+    def _facets_by_id(self, ids: Sequence[int]) -> dict[int, tuple[tuple[str, str], ...]]:
+        found: dict[int, list[tuple[str, str]]] = {}
+        for start in range(0, len(ids), 10_000):  # under SQLite's bound-parameter limit
+            chunk = ids[start : start + 10_000]
+            for row, field, value in self._db.execute(
+                f"SELECT id, field, value FROM facets WHERE id IN ({_placeholders(len(chunk))})",
+                chunk,
+            ):
+                found.setdefault(row, []).append((field, value))
+        return {row: tuple(pairs) for row, pairs in found.items()}
+
+    def _affordable_terms(self, terms: QueryTerms) -> QueryTerms:
+        """``terms`` without the commonest ones once their postings exceed POSTINGS_BUDGET."""
+        frequencies = self._document_frequencies(list(dict.fromkeys(terms.words + terms.chars)))
+        if sum(frequencies.values()) <= POSTINGS_BUDGET:
+            return terms
+        kept: set[str] = set()
+        spent = 0
+        for term in sorted(frequencies, key=frequencies.__getitem__):
+            if kept and spent + frequencies[term] > POSTINGS_BUDGET:
+                break
+            kept.add(term)
+            spent += frequencies[term]
+        return QueryTerms(
+            words=tuple(w for w in terms.words if w in kept),
+            chars=tuple(c for c in terms.chars if c in kept),
+        )
+
+    def _lexical(self, query: SearchQuery, terms: QueryTerms, limit: int) -> list[Candidate]:
         where, params = _filter_sql(query)
         sql = (
-            f"SELECT d.doc_type, d.doc_id, -bm25(fts, {_BM25_WEIGHTS}) AS score "
+            f"SELECT d.id, d.doc_type, d.doc_id, -bm25(fts, {_BM25_WEIGHTS}) AS score "
             f"FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ? AND {where} "
             "ORDER BY score DESC, d.doc_id, d.doc_type LIMIT ?"
         )
         with self._lock:
-            rows = self._db.execute(sql, [fts_match_expression(terms), *params, limit]).fetchall()
-        return [((doc_type, doc_id), score) for doc_type, doc_id, score in rows]
+            match = fts_match_expression(self._affordable_terms(terms))
+            rows = self._db.execute(sql, [match, *params, limit]).fetchall()
+            facets = self._facets_by_id([row[0] for row in rows])
+        return [
+            Candidate((doc_type, doc_id), score, facets.get(row, ()))
+            for row, doc_type, doc_id, score in rows
+        ]
 
-    def _nearest(
-        self, query: SearchQuery, vector: np.ndarray, limit: int
-    ) -> list[tuple[DocKey, float]]:
+    def _allowed(self, query: SearchQuery, rows: VectorRowMap) -> np.ndarray | None:
+        """Which entries of ``rows`` pass the query's filters; None when there are no filters."""
+        allowed = None
+        if query.doc_types:
+            codes = [DOC_TYPES.index(t) for t in query.doc_types]
+            allowed = np.isin(rows.type_codes, codes)
+        if _has_facet_filters(query):
+            where, params = _filter_sql(query)
+            passing = np.fromiter(
+                (i for (i,) in self._db.execute(f"SELECT d.id FROM docs d WHERE {where}", params)),
+                dtype=np.int64,
+            )
+            in_filter = np.isin(rows.ids, passing)
+            allowed = in_filter if allowed is None else allowed & in_filter
+        return allowed
+
+    def _nearest(self, query: SearchQuery, vector: np.ndarray, limit: int) -> list[Candidate]:
         if self._vectors is None:
             return []
-        where, params = _filter_sql(query)
         with self._lock:
-            rows = self._db.execute(
-                f"SELECT d.doc_type, d.doc_id, d.vec_row FROM docs d "
-                f"WHERE d.vec_row IS NOT NULL AND {where}",
-                params,
-            ).fetchall()
-            if not rows:
+            rows = self._vector_row_map()
+            if not len(rows.vec_rows):
                 return []
-            vec_rows = np.fromiter((row[2] for row in rows), dtype=np.int64, count=len(rows))
-            scores = self._vectors.read(vec_rows) @ vector.astype(np.float32)
-        best = np.argsort(-scores, kind="stable")[:limit] if len(scores) <= limit else None
-        if best is None:
-            top = np.argpartition(-scores, limit)[:limit]
-            best = top[np.argsort(-scores[top], kind="stable")]
-        return [((rows[i][0], rows[i][1]), float(scores[i])) for i in best]
+            allowed = self._allowed(query, rows)
+            # One product over the memory-mapped file, then pick this index's rows out of it.
+            matrix = self._vectors.first_rows(int(rows.vec_rows.max()) + 1)
+            scores = (matrix @ vector.astype(np.float32))[rows.vec_rows]
+        if allowed is not None:
+            scores[~allowed] = -np.inf
+        count = len(scores) if allowed is None else int(allowed.sum())
+        top = (
+            np.argpartition(-scores, limit)[:limit]
+            if len(scores) > limit
+            else np.arange(len(scores))
+        )
+        best = top[np.argsort(-scores[top], kind="stable")][: min(limit, count)]
+        with self._lock:
+            facets = self._facets_by_id([int(rows.ids[i]) for i in best])
+        return [
+            Candidate(rows.key(i), float(scores[i]), facets.get(int(rows.ids[i]), ())) for i in best
+        ]
 
     def _browse(self, query: SearchQuery, limit: int) -> list[DocKey]:
         where, params = _filter_sql(query)
@@ -286,34 +488,33 @@ class EmbeddedBackend(RankedBackend):
             ).fetchall()
         return [(doc_type, doc_id) for doc_type, doc_id in rows]
 
-    def _total_and_facets(
-        self, query: SearchQuery, terms: QueryTerms | None, also: Sequence[DocKey] | None
-    ) -> tuple[int, dict[str, dict[str, int]]]:
+    def _browse_total_and_facets(self, query: SearchQuery) -> tuple[int, dict[str, dict[str, int]]]:
+        """Exact counts over every document passing the filters, cached until the index changes
+        (the browse page is the most visited and counting 100k documents takes a while)."""
+        key = _browse_cache_key(query)
+        with self._lock:
+            self._refresh_caches()
+            if key in self._browse_cache:
+                self._browse_cache.move_to_end(key)
+                return self._browse_cache[key]
+            answer = self._count_and_facet(query)
+            self._browse_cache[key] = answer
+            if len(self._browse_cache) > BROWSE_CACHE_SIZE:
+                self._browse_cache.popitem(last=False)
+        return answer
+
+    def _count_and_facet(self, query: SearchQuery) -> tuple[int, dict[str, dict[str, int]]]:
         where, params = _filter_sql(query)
-        matches, match_params = [], []
-        if terms is not None:
-            matches.append("d.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-            match_params.append(fts_match_expression(terms))
-        if also:
-            matches.append(
-                "(d.doc_type, d.doc_id) IN (VALUES " + ", ".join("(?, ?)" for _ in also) + ")"
-            )
-            match_params.extend(value for key in also for value in key)
-        if terms is None and also is not None and not also:
-            return 0, {}
-        match_sql = " OR ".join(matches) if matches else "1"
         sql = (
-            f"WITH m AS (SELECT d.id, d.doc_type FROM docs d WHERE ({match_sql}) AND {where}) "
+            f"WITH m AS (SELECT d.id, d.doc_type FROM docs d WHERE {where}) "
             "SELECT 'doc_type', doc_type, count(*) FROM m GROUP BY doc_type "
             "UNION ALL SELECT f.field, f.value, count(*) FROM facets f JOIN m ON f.id = m.id "
             "GROUP BY f.field, f.value"
         )
         facets: dict[str, dict[str, int]] = {}
-        with self._lock:
-            for field, value, count in self._db.execute(sql, [*match_params, *params]):
-                facets.setdefault(field, {})[value] = count
-        total = sum(facets.get("doc_type", {}).values())
-        return total, facets
+        for field, value, count in self._db.execute(sql, params):
+            facets.setdefault(field, {})[value] = count
+        return sum(facets.get("doc_type", {}).values()), facets
 
     def _stored_text(self, keys: Sequence[DocKey]) -> dict[DocKey, StoredText]:
         if not keys:

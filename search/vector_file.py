@@ -65,8 +65,9 @@ class VectorFile:
         array[rows] = 0.0
         array.flush()
 
-    def read(self, rows: np.ndarray) -> np.ndarray:
-        return self._map()[rows]
+    def first_rows(self, count: int) -> np.ndarray:
+        """Rows 0 to ``count - 1`` as a view of the mapped file (no copy)."""
+        return self._map()[:count]
 
     def close(self) -> None:
         self._array = None
