@@ -7,8 +7,11 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from matching.carbon_data import labeled_examples
+from portal import PROJECT_ROOT
 from portal.auth.models import User
 from portal.classification import service
+from portal.classification.commands import OWN_EXAMPLES
 from portal.embeddings import default_model_folder
 from portal.orgs.models import CarbonType
 from tests.classification.builders import CARBON_SINK, SOLAR, org_of, publish_item
@@ -112,3 +115,15 @@ def test_embedder_page_is_for_staff(
         assert page.status_code == 200
         body = page.get_data(as_text=True)
         assert "当前嵌入器" in body and "hashed" in body and "未加载语义模型" in body
+
+
+def test_evaluate_on_the_classifiers_own_examples_leaves_each_out(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    own = OWN_EXAMPLES.relative_to(PROJECT_ROOT)
+    result = runner.invoke(args=["classify", "evaluate", str(own)])
+    assert result.exit_code == 0, result.output
+    assert "the labeled examples (leave-one-out)" in result.output
+    assert f"carbon type: {len(labeled_examples())} texts" in result.output
+    # a text voting for its own label would score every example; leaving it out cannot
+    assert "accuracy 1.000" not in result.output
