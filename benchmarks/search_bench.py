@@ -1,12 +1,15 @@
 """Search benchmark: bulk-index throughput and query latency per backend and mode.
 
     python benchmarks/search_bench.py --docs 10000 [--elasticsearch http://127.0.0.1:9200]
+        [--backends embedded,elasticsearch] [--index-prefix bench-]
 
 Documents are built from real vocabulary: the 1,000 CSL abstracts in seed_data/csl (Chinese
 scientific papers). Document i takes abstract i mod 1,000 and swaps in sentences of two other
 abstracts, so there are N distinct documents with real word statistics. Queries are the papers'
 titles. Latency is per query, end to end through ``search()`` (tokenizing, ranking, facets,
 snippets); query embedding time is measured on its own and not included in vector/hybrid times.
+Indexing reports wall and CPU seconds of this process, and the load average, since the machine
+may be shared.
 """
 
 from __future__ import annotations
@@ -69,12 +72,14 @@ def bench_backend(backend: RankedBackend, docs: list[SearchDocument], queries: l
         SearchDocument(d.doc_type, d.doc_id, d.title, d.body, d.facets, v)
         for d, v in zip(docs, vectors, strict=True)
     ]
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     backend.reindex("technology", with_vectors)
     index_s = time.perf_counter() - started
+    cpu_s = time.process_time() - cpu_started
     print(
         f"[{backend.name}] indexed {len(docs):,} docs in {index_s:.1f} s "
-        f"({len(docs) / index_s:,.0f} docs/s; document embedding by {vectorizer.name} "
+        f"({len(docs) / index_s:,.0f} docs/s; {cpu_s:.1f} s CPU in this process; "
+        f"load average {os.getloadavg()[0]:.1f}; document embedding by {vectorizer.name} "
         f"took another {embed_s:.1f} s)"
     )
     query_vectors = {}
@@ -84,13 +89,17 @@ def bench_backend(backend: RankedBackend, docs: list[SearchDocument], queries: l
     per_query = (time.perf_counter() - started) / len(queries) * 1000
     print(f"[{backend.name}] query embedding ({vectorizer.name}): {per_query:.2f} ms/query")
     for mode in ("lexical", "vector", "hybrid"):
-        samples = []
+        samples, exact = [], 0
         for text in queries:
             query = SearchQuery(text, mode=mode)
             started = time.perf_counter()
-            backend.search(query, query_vector=query_vectors[text])
+            result = backend.search(query, query_vector=query_vectors[text])
             samples.append((time.perf_counter() - started) * 1000)
-        print(f"[{backend.name}] {mode:<8} {percentiles(samples)}  ({len(queries)} queries)")
+            exact += result.total_exact
+        print(
+            f"[{backend.name}] {mode:<8} {percentiles(samples)}  ({len(queries)} queries, "
+            f"{exact} with exact totals; load average {os.getloadavg()[0]:.1f})"
+        )
 
 
 def main() -> None:
@@ -98,7 +107,10 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--elasticsearch", default=os.environ.get("ELASTICSEARCH_URL"))
+    parser.add_argument("--backends", default="embedded,elasticsearch")
+    parser.add_argument("--index-prefix", default="bench-")
     args = parser.parse_args()
+    backends = args.backends.split(",")
 
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, "
@@ -109,10 +121,16 @@ def main() -> None:
     docs = build_documents(args.docs)
     queries = [p.title for p in load_csl_papers()[: args.queries]]
     vectorizer = HashedNgramVectorizer()
-    with tempfile.TemporaryDirectory() as folder:
-        bench_backend(EmbeddedBackend(Path(folder) / "bench.sqlite3", vectorizer), docs, queries)
-    if args.elasticsearch:
-        backend = ElasticsearchBackend(args.elasticsearch, vectorizer, index_prefix="bench-")
+    if "embedded" in backends:
+        with tempfile.TemporaryDirectory() as folder:
+            store = EmbeddedBackend(Path(folder) / "bench.sqlite3", vectorizer)
+            bench_backend(store, docs, queries)
+            size = sum(f.stat().st_size for f in Path(folder).iterdir()) / 2**20
+            print(f"[embedded] index files: {size:,.0f} MiB")
+    if args.elasticsearch and "elasticsearch" in backends:
+        backend = ElasticsearchBackend(
+            args.elasticsearch, vectorizer, index_prefix=args.index_prefix
+        )
         try:
             bench_backend(backend, docs, queries)
         finally:

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from itertools import islice
+from itertools import chain, islice
 from typing import Protocol
 
 import numpy as np
@@ -79,12 +79,14 @@ class Candidate:
 
 def count_facets(candidates: Iterable[Candidate]) -> dict[str, dict[str, int]]:
     """Documents per facet value (and per ``doc_type``) among ``candidates``."""
-    counts: dict[str, Counter[str]] = {"doc_type": Counter()}
-    for candidate in candidates:
-        counts["doc_type"][candidate.key[0]] += 1
-        for field, value in candidate.facets:
-            counts.setdefault(field, Counter())[value] += 1
-    return {field: dict(values) for field, values in counts.items() if values}
+    candidates = list(candidates)
+    # Counting (field, value) pairs in one Counter keeps the loop in C.
+    pairs = Counter(chain.from_iterable(candidate.facets for candidate in candidates))
+    pairs.update(("doc_type", candidate.key[0]) for candidate in candidates)
+    counts: dict[str, dict[str, int]] = {}
+    for (field, value), count in pairs.items():
+        counts.setdefault(field, {})[value] = count
+    return counts
 
 
 @dataclass(frozen=True)

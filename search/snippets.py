@@ -8,14 +8,22 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 
 from search.tokenize import normalize
 
 SNIPPET_CHARS = 160
 
 
-def _folded_with_offsets(text: str) -> tuple[str, list[int]]:
+def _folded_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """``normalize(text)`` and, for each of its characters, the index of the source character."""
+    if unicodedata.is_normalized("NFKC", text):
+        # Already folded except for case, and lower-casing kept the length: offsets are 1:1.
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            return lowered, range(len(text))
     folded: list[str] = []
     offsets: list[int] = []
     for index, ch in enumerate(text):
@@ -30,7 +38,7 @@ def _match_spans(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
     folded, offsets = _folded_with_offsets(text)
     taken = [False] * len(text)
     spans: list[tuple[int, int]] = []
-    for term in sorted(set(terms), key=len, reverse=True):
+    for term in sorted(dict.fromkeys(terms), key=len, reverse=True):  # query order on ties
         for found in re.finditer(re.escape(term), folded):
             start, end = offsets[found.start()], offsets[found.end() - 1] + 1
             if not any(taken[start:end]):
@@ -43,10 +51,12 @@ def _window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, i
     """The ``width``-character window of ``text`` holding the most matches."""
     if len(text) <= width or not spans:
         return 0, min(len(text), width)
+    starts = [s for s, _ in spans]
+    ends = [e for _, e in spans]  # spans do not overlap, so their ends are sorted too
     best_start, best_count = 0, -1
-    for start, _ in spans:
+    for start in starts:
         window_start = max(0, min(start - width // 4, len(text) - width))
-        count = sum(1 for s, e in spans if s >= window_start and e <= window_start + width)
+        count = bisect_right(ends, window_start + width) - bisect_left(starts, window_start)
         if count > best_count:
             best_start, best_count = window_start, count
     return best_start, best_start + width
