@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from portal.audit.service import record_change
 from portal.auth.models import User
@@ -28,7 +28,7 @@ from portal.listing_errors import ListingError, ValidationFailed
 from portal.listing_input import validate_listing_data
 from portal.listing_kinds import Listing, ListingKind, kind_of
 from portal.listings import STATUS_TRANSITIONS, ListingStatus
-from portal.matches.models import Match
+from portal.matches.models import Match, MatchFeedback, MatchState
 from portal.model_mixins import utcnow
 from portal.notifications.service import Notice, notify, organization_members
 from portal.orgs.models import Organization
@@ -164,10 +164,24 @@ def update_listing(
 
 
 def delete_listing(listing: Listing, user: User, *, commit: bool = True) -> None:
-    """Delete a listing that no match refers to; with contacts on record, archive instead."""
+    """Delete a listing nobody has acted on; with contacts or feedback on record, archive instead.
+
+    Machine-suggested matches nobody touched go with the listing (foreign keys cascade).
+    """
     ensure(user, Action.EDIT_LISTING, listing)
     column = Match.need_id if kind_of(listing) is ListingKind.NEED else Match.technology_id
-    if db.session.scalar(select(func.count()).select_from(Match).where(column == listing.id)):
+    acted_on = (
+        select(func.count())
+        .select_from(Match)
+        .where(
+            column == listing.id,
+            or_(
+                Match.state != MatchState.SUGGESTED,
+                Match.id.in_(select(MatchFeedback.match_id)),
+            ),
+        )
+    )
+    if db.session.scalar(acted_on):
         raise ListingError("该信息已有对接记录，不能删除，请改为下架", "has_matches")
     _audit(user, "listing.delete", listing, _snapshot(listing))
     db.session.delete(listing)

@@ -224,3 +224,22 @@ def test_expiry_reminders_are_sent_once_and_again_after_renewal(
     renew_listing(listing, researcher, today=today - timedelta(days=340))
     assert listing.expires_at == add_months(today - timedelta(days=340), 12)
     assert send_expiry_reminders(today) == 1
+
+
+def test_untouched_suggestions_do_not_block_deletion(app: Flask, people: dict[str, User]) -> None:
+    from portal.matches.models import Match, MatchState
+
+    technology = make_listing(ListingKind.TECHNOLOGY, people["researcher"])
+    need = make_listing(ListingKind.NEED, people["enterprise"])
+    db.session.add(Match(technology_id=technology.id, need_id=need.id, score=0.7))
+    db.session.commit()
+    delete_listing(technology, people["researcher"])
+    # The foreign key cascades on both databases (SQLite enforces them too).
+    assert db.session.scalar(select(Match)) is None
+
+    contacted = make_listing(ListingKind.TECHNOLOGY, people["researcher"], title="另一项技术成果")
+    db.session.add(Match(technology_id=contacted.id, need_id=need.id, state=MatchState.CONTACTED))
+    db.session.commit()
+    with pytest.raises(ListingError) as refused:
+        delete_listing(contacted, people["researcher"])
+    assert refused.value.code == "has_matches"
