@@ -19,6 +19,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -89,6 +90,12 @@ def fts_match_expression(terms: QueryTerms) -> str:
 
 def _placeholders(count: int) -> str:
     return ", ".join("?" * count)
+
+
+@lru_cache(maxsize=4096)
+def _unpack_facets(packed: str) -> tuple[tuple[str, str], ...]:
+    """(field, value) pairs from ``group_concat`` output; few distinct combinations recur."""
+    return tuple(tuple(pair.split("\x1f", 1)) for pair in packed.split("\x1e"))  # type: ignore[misc]
 
 
 def _has_facet_filters(query: SearchQuery) -> bool:
@@ -393,15 +400,16 @@ class EmbeddedBackend(RankedBackend):
             ).fetchone()[0]
 
     def _facets_by_id(self, ids: Sequence[int]) -> dict[int, tuple[tuple[str, str], ...]]:
-        found: dict[int, list[tuple[str, str]]] = {}
+        found: dict[int, tuple[tuple[str, str], ...]] = {}
         for start in range(0, len(ids), 10_000):  # under SQLite's bound-parameter limit
             chunk = ids[start : start + 10_000]
-            for row, field, value in self._db.execute(
-                f"SELECT id, field, value FROM facets WHERE id IN ({_placeholders(len(chunk))})",
+            rows = self._db.execute(
+                "SELECT id, group_concat(field || char(31) || value, char(30)) FROM facets "
+                f"WHERE id IN ({_placeholders(len(chunk))}) GROUP BY id",
                 chunk,
-            ):
-                found.setdefault(row, []).append((field, value))
-        return {row: tuple(pairs) for row, pairs in found.items()}
+            )
+            found.update((row, _unpack_facets(packed)) for row, packed in rows)
+        return found
 
     def _affordable_terms(self, terms: QueryTerms) -> QueryTerms:
         """``terms`` without the commonest ones once their postings exceed POSTINGS_BUDGET."""
