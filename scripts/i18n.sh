@@ -38,8 +38,9 @@ update() {
     if [[ -f $PO ]]; then
         # No fuzzy matching: a guessed translation of a different Chinese string is
         # worse than an empty one, which `check` reports and the tests refuse.
+        # A new extraction date alone leaves the .po (and so the .mo) untouched.
         "$PYBABEL" update -i "$POT" -d translations -l "$LOCALE" \
-            --no-fuzzy-matching --ignore-obsolete
+            --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
     else
         "$PYBABEL" init -i "$POT" -d translations -l "$LOCALE"
     fi
