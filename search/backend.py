@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import difflib
 from abc import ABC, abstractmethod
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from itertools import chain, islice
+from itertools import islice
 from typing import Protocol
 
 import numpy as np
@@ -69,24 +68,14 @@ class SearchBackend(Protocol):
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """A ranked document with its facet values, so results can be faceted without another pass."""
+class Retrieved:
+    """What a backend found for a text query, before fusion and paging."""
 
-    key: DocKey
-    score: float
-    facets: tuple[tuple[str, str], ...] = ()  # (field, value) pairs; lists give one pair each
-
-
-def count_facets(candidates: Iterable[Candidate]) -> dict[str, dict[str, int]]:
-    """Documents per facet value (and per ``doc_type``) among ``candidates``."""
-    candidates = list(candidates)
-    # Counting (field, value) pairs in one Counter keeps the loop in C.
-    pairs = Counter(chain.from_iterable(candidate.facets for candidate in candidates))
-    pairs.update(("doc_type", candidate.key[0]) for candidate in candidates)
-    counts: dict[str, dict[str, int]] = {}
-    for (field, value), count in pairs.items():
-        counts.setdefault(field, {})[value] = count
-    return counts
+    lexical: list[tuple[DocKey, float]]  # best BM25 matches, best first
+    nearest: list[tuple[DocKey, float]]  # nearest by cosine at or above min_similarity
+    total: int  # documents in the best FACET_WINDOW lexical matches plus the nearest
+    total_exact: bool  # False when there were more lexical matches than the window
+    facets: dict[str, dict[str, int]]  # counted over the same documents as ``total``
 
 
 @dataclass(frozen=True)
@@ -120,12 +109,16 @@ class RankedBackend(ABC):
         fields ``texts``, replacing old ones; ``last`` is the final batch of a bulk write."""
 
     @abstractmethod
-    def _lexical(self, query: SearchQuery, terms: QueryTerms, limit: int) -> list[Candidate]:
-        """The ``limit`` best BM25 matches that pass the filters, best first."""
-
-    @abstractmethod
-    def _nearest(self, query: SearchQuery, vector: np.ndarray, limit: int) -> list[Candidate]:
-        """The ``limit`` nearest documents by cosine that pass the filters, best first."""
+    def _retrieve(
+        self,
+        query: SearchQuery,
+        terms: QueryTerms | None,
+        vector: np.ndarray | None,
+        limit: int,
+    ) -> Retrieved:
+        """The ``limit`` best BM25 matches of ``terms`` and the ``limit`` nearest neighbours of
+        ``vector`` (each side skipped when None) that pass the filters, with the count and facets
+        of the best ``max(limit, FACET_WINDOW)`` lexical matches together with the neighbours."""
 
     @abstractmethod
     def _browse(self, query: SearchQuery, limit: int) -> list[DocKey]:
@@ -205,38 +198,32 @@ class RankedBackend(ABC):
             return self._result(query, [(key, 0.0) for key in keys], total, facets, None)
 
         terms = query_terms(query.text)
-        fused = max(window, VECTOR_CANDIDATES)
-        lexical_limit = max(window, FACET_WINDOW)
-        lexical: list[Candidate] = []
-        nearest: list[Candidate] = []
-        if query.mode in ("lexical", "hybrid") and not terms.is_empty:
-            lexical = self._lexical(query, terms, lexical_limit)
+        limit = window if query.mode == "lexical" else max(window, VECTOR_CANDIDATES)
+        lexical_terms = terms if query.mode != "vector" and not terms.is_empty else None
         vector = self._query_vector(query, query_vector) if query.mode != "lexical" else None
-        if vector is not None and np.any(vector):
-            nearest = [
-                candidate
-                for candidate in self._nearest(query, vector, fused)
-                if candidate.score >= self.min_similarity
-            ]
+        if vector is not None and not np.any(vector):
+            vector = None
+        if lexical_terms is None and vector is None:
+            return self._result(query, [], 0, {}, terms)
+        found = self._retrieve(query, lexical_terms, vector, limit)
 
         if query.mode == "lexical":
-            ranked = [(c.key, c.score) for c in lexical]
+            ranked = found.lexical
         elif query.mode == "vector":
-            ranked = [(c.key, c.score) for c in nearest]
+            ranked = found.nearest
         else:
             ranked = reciprocal_rank_fusion(
-                [[c.key for c in lexical[:fused]], [c.key for c in nearest]]
+                [[key for key, _ in found.lexical], [key for key, _ in found.nearest]]
             )
         if not ranked:
             return self._result(query, [], 0, {}, terms)
-        matched = {c.key: c for c in (*lexical, *nearest)}
         return self._result(
             query,
             ranked[query.offset : window],
-            len(matched),
-            count_facets(matched.values()),
+            found.total,
+            found.facets,
             terms,
-            total_exact=len(lexical) < lexical_limit,
+            found.total_exact,
         )
 
     def _result(

@@ -13,15 +13,15 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 
 import numpy as np
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
 from elasticsearch import Elasticsearch, NotFoundError
 
+from search import backend as ranking
 from search.analysis import FIELD_WEIGHTS, TOKEN_FIELDS, IndexedText, QueryTerms
-from search.backend import Candidate, DocKey, RankedBackend, StoredText
+from search.backend import DocKey, RankedBackend, Retrieved, StoredText
 from search.documents import (
     DOC_TYPES,
     FACET_FIELDS,
@@ -35,8 +35,47 @@ from search.tokenize import domain_terms, normalize
 from search.vectors import TextVectorizer
 
 FACET_BUCKETS = 100
-# What a ranked hit brings back: its key and facet values (for counting facets), never the text.
-CANDIDATE_SOURCE = ["doc_type", "doc_id", *FACET_FIELDS]
+# A ranked hit brings back its key from doc values, never the stored source: parsing and
+# fetching the source of 1,000 hits cost more than the search itself.
+KEYS_ONLY: dict[str, object] = {
+    "source": False,
+    "stored_fields": "_none_",
+    "docvalue_fields": ["doc_type", "doc_id"],
+}
+Counts = dict[tuple[str, str], int]
+
+
+def _facet_aggs() -> dict[str, dict]:
+    return {
+        field: {"terms": {"field": field, "size": FACET_BUCKETS}}
+        for field in ("doc_type", *FACET_FIELDS)
+    }
+
+
+def _counts(aggregations: dict) -> Counts:
+    """(field, value) -> documents, from the facet aggregations of a response (or sub-agg)."""
+    return {
+        (field, str(bucket["key"])): bucket["doc_count"]
+        for field in ("doc_type", *FACET_FIELDS)
+        for bucket in aggregations.get(field, {}).get("buckets", [])
+    }
+
+
+def _add_counts(into: Counts, other: Counts, sign: int = 1) -> Counts:
+    added = dict(into)
+    for pair, count in other.items():
+        added[pair] = added.get(pair, 0) + sign * count
+    return added
+
+
+def _facets(counts: Counts) -> dict[str, dict[str, int]]:
+    facets: dict[str, dict[str, int]] = {}
+    for (field, value), count in counts.items():
+        if count > 0:
+            facets.setdefault(field, {})[value] = count
+    return facets
+
+
 _UNREACHABLE = (TransportConnectionError, ConnectionTimeout)
 
 
@@ -60,12 +99,6 @@ def index_mapping(vector_dim: int | None) -> dict:
             "similarity": "cosine",
         }
     return {"dynamic": "strict", "properties": properties}
-
-
-def _as_list(value: object) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 class ElasticsearchBackend(RankedBackend):
@@ -257,25 +290,74 @@ class ElasticsearchBackend(RankedBackend):
     @staticmethod
     def _keys(response: dict) -> list[DocKey]:
         return [
-            (hit["_source"]["doc_type"], hit["_source"]["doc_id"])
+            (hit["fields"]["doc_type"][0], hit["fields"]["doc_id"][0])
             for hit in response["hits"]["hits"]
         ]
 
     @staticmethod
-    def _candidates(response: dict) -> list[Candidate]:
-        candidates = []
-        for hit in response["hits"]["hits"]:
-            source = hit["_source"]
-            facets = tuple(
-                (field, str(value))
-                for field in FACET_FIELDS
-                for value in _as_list(source.get(field))
-            )
-            key = (source["doc_type"], source["doc_id"])
-            candidates.append(Candidate(key, hit["_score"] or 0.0, facets))
-        return candidates
+    def _scored(response: dict) -> list[tuple[DocKey, float]]:
+        keys = ElasticsearchBackend._keys(response)
+        scores = [hit["_score"] or 0.0 for hit in response["hits"]["hits"]]
+        return list(zip(keys, scores, strict=True))
 
-    def _lexical(self, query: SearchQuery, terms: QueryTerms, limit: int) -> list[Candidate]:
+    @staticmethod
+    def _keys_filter(keys: Sequence[DocKey]) -> dict:
+        by_type: dict[str, list[int]] = {}
+        for doc_type, doc_id in keys:
+            by_type.setdefault(doc_type, []).append(doc_id)
+        return {
+            "bool": {
+                "should": [
+                    {"bool": {"filter": [{"term": {"doc_type": t}}, {"terms": {"doc_id": ids}}]}}
+                    for t, ids in by_type.items()
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+
+    def _nearest(
+        self, query: SearchQuery, vector: np.ndarray, limit: int
+    ) -> tuple[list[tuple[DocKey, float]], Counts]:
+        """The nearest documents at or above min_similarity, and their facet counts."""
+        knn: dict[str, object] = {
+            "field": "vector",
+            "query_vector": np.asarray(vector, dtype=np.float32).tolist(),
+            "k": limit,
+            "num_candidates": max(limit * 2, 100),
+            # Raw cosine, so the aggregations below count the same documents as the hits.
+            "similarity": self.min_similarity,
+        }
+        if filters := self._filters(query):
+            knn["filter"] = filters
+        response = self._search(query, knn=knn, size=limit, aggs=_facet_aggs(), **KEYS_ONLY)
+        # Elasticsearch reports cosine similarity as (1 + cos) / 2; give back the cosine.
+        nearest = [(key, 2.0 * score - 1.0) for key, score in self._scored(response)]
+        return nearest, _counts(response.get("aggregations", {}))
+
+    def _retrieve(
+        self,
+        query: SearchQuery,
+        terms: QueryTerms | None,
+        vector: np.ndarray | None,
+        limit: int,
+    ) -> Retrieved:
+        nearest: list[tuple[DocKey, float]] = []
+        near_counts: Counts = {}
+        if vector is not None and self.vectorizer is not None:
+            nearest, near_counts = self._nearest(query, vector, limit)
+        if terms is None:
+            return Retrieved([], nearest, len(nearest), True, _facets(near_counts))
+
+        window = max(limit, ranking.FACET_WINDOW)
+        # The sampler aggregation counts the best ``window`` matches by score (per doc type
+        # index); the nested filter finds which of them are also neighbours, so the union of
+        # both sets is counted once. track_total_hits stops counting at the window.
+        window_aggs: dict[str, dict] = {**_facet_aggs()}
+        if nearest:
+            window_aggs["also_near"] = {
+                "filter": self._keys_filter([key for key, _ in nearest]),
+                "aggs": _facet_aggs(),
+            }
         response = self._search(
             query,
             query={
@@ -287,30 +369,21 @@ class ElasticsearchBackend(RankedBackend):
             },
             sort=["_score", {"doc_id": "asc"}, {"doc_type": "asc"}],
             size=limit,
-            source_includes=CANDIDATE_SOURCE,
-            track_total_hits=False,
+            track_total_hits=window,
+            aggs={"window": {"sampler": {"shard_size": window}, "aggs": window_aggs}},
+            **KEYS_ONLY,
         )
-        return self._candidates(response)
-
-    def _nearest(self, query: SearchQuery, vector: np.ndarray, limit: int) -> list[Candidate]:
-        if self.vectorizer is None:
-            return []
-        knn: dict[str, object] = {
-            "field": "vector",
-            "query_vector": np.asarray(vector, dtype=np.float32).tolist(),
-            "k": limit,
-            "num_candidates": max(limit * 2, 100),
-        }
-        if filters := self._filters(query):
-            knn["filter"] = filters
-        response = self._search(
-            query, knn=knn, size=limit, source_includes=CANDIDATE_SOURCE, track_total_hits=False
+        hits_total = response["hits"]["total"]
+        sampled = response["aggregations"]["window"]
+        also_near = sampled.get("also_near", {"doc_count": 0})
+        counts = _add_counts(_add_counts(_counts(sampled), near_counts), _counts(also_near), -1)
+        return Retrieved(
+            lexical=self._scored(response),
+            nearest=nearest,
+            total=min(hits_total["value"], window) + len(nearest) - also_near["doc_count"],
+            total_exact=hits_total["relation"] == "eq" and hits_total["value"] <= window,
+            facets=_facets(counts),
         )
-        # Elasticsearch reports cosine similarity as (1 + cos) / 2; give back the cosine.
-        return [
-            replace(candidate, score=2.0 * candidate.score - 1.0)
-            for candidate in self._candidates(response)
-        ]
 
     def _browse(self, query: SearchQuery, limit: int) -> list[DocKey]:
         response = self._search(
@@ -318,31 +391,24 @@ class ElasticsearchBackend(RankedBackend):
             query={"bool": {"filter": self._filters(query)}},
             sort=[{"doc_id": "desc"}, {"doc_type": "asc"}],
             size=limit,
-            source_includes=["doc_type", "doc_id"],
             track_total_hits=False,
+            **KEYS_ONLY,
         )
         return self._keys(response)
 
     def _browse_total_and_facets(self, query: SearchQuery) -> tuple[int, dict[str, dict[str, int]]]:
-        aggs = {
-            field: {"terms": {"field": field, "size": FACET_BUCKETS}}
-            for field in ("doc_type", *FACET_FIELDS)
-        }
         # size=0 requests are kept in the shard request cache until the next refresh.
         response = self._search(
             query,
             query={"bool": {"filter": self._filters(query)}},
             size=0,
-            aggs=aggs,
+            aggs=_facet_aggs(),
             track_total_hits=True,
             request_cache=True,
         )
-        facets = {
-            field: {str(b["key"]): b["doc_count"] for b in agg["buckets"]}
-            for field, agg in response.get("aggregations", {}).items()
-            if agg["buckets"]
-        }
-        return response["hits"]["total"]["value"], facets
+        return response["hits"]["total"]["value"], _facets(
+            _counts(response.get("aggregations", {}))
+        )
 
     def _stored_text(self, keys: Sequence[DocKey]) -> dict[DocKey, StoredText]:
         if not keys:

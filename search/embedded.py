@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections import OrderedDict
-from collections.abc import Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
 
+from search import backend as ranking
 from search.analysis import FIELD_WEIGHTS, TOKEN_FIELDS, IndexedText, QueryTerms
-from search.backend import Candidate, DocKey, RankedBackend, StoredText
+from search.backend import DocKey, RankedBackend, Retrieved, StoredText
 from search.documents import DOC_TYPES, SearchDocument, SearchQuery, facet_values
 from search.tokenize import domain_terms, normalize
 from search.vector_file import VectorFile
@@ -105,6 +107,27 @@ def _has_facet_filters(query: SearchQuery) -> bool:
 def _browse_cache_key(query: SearchQuery) -> tuple:
     filters = tuple(sorted((name, tuple(sorted(v))) for name, v in query.string_filters.items()))
     return (tuple(sorted(query.doc_types)), filters, query.trl_min, query.trl_max)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A ranked document with its facet values, so results can be faceted without another pass."""
+
+    key: DocKey
+    score: float
+    facets: tuple[tuple[str, str], ...] = ()  # (field, value) pairs; lists give one pair each
+
+
+def count_facets(candidates: Iterable[Candidate]) -> dict[str, dict[str, int]]:
+    """Documents per facet value (and per ``doc_type``) among ``candidates``."""
+    candidates = list(candidates)
+    # Counting (field, value) pairs in one Counter keeps the loop in C.
+    pairs = Counter(chain.from_iterable(candidate.facets for candidate in candidates))
+    pairs.update(("doc_type", candidate.key[0]) for candidate in candidates)
+    counts: dict[str, dict[str, int]] = {}
+    for (field, value), count in pairs.items():
+        counts.setdefault(field, {})[value] = count
+    return counts
 
 
 @dataclass(frozen=True)
@@ -443,6 +466,32 @@ class EmbeddedBackend(RankedBackend):
             Candidate((doc_type, doc_id), score, facets.get(row, ()))
             for row, doc_type, doc_id, score in rows
         ]
+
+    def _retrieve(
+        self,
+        query: SearchQuery,
+        terms: QueryTerms | None,
+        vector: np.ndarray | None,
+        limit: int,
+    ) -> Retrieved:
+        # Read at call time, so a test can narrow the window.
+        window = max(limit, ranking.FACET_WINDOW)
+        lexical = self._lexical(query, terms, window) if terms is not None else []
+        nearest = []
+        if vector is not None:
+            nearest = [
+                candidate
+                for candidate in self._nearest(query, vector, limit)
+                if candidate.score >= self.min_similarity
+            ]
+        matched = {candidate.key: candidate for candidate in (*lexical, *nearest)}
+        return Retrieved(
+            lexical=[(c.key, c.score) for c in lexical[:limit]],
+            nearest=[(c.key, c.score) for c in nearest],
+            total=len(matched),
+            total_exact=len(lexical) < window,
+            facets=count_facets(matched.values()),
+        )
 
     def _allowed(self, query: SearchQuery, rows: VectorRowMap) -> np.ndarray | None:
         """Which entries of ``rows`` pass the query's filters; None when there are no filters."""
