@@ -123,6 +123,9 @@ def main() -> None:
     parser.add_argument("--elasticsearch", default=os.environ.get("ELASTICSEARCH_URL"))
     parser.add_argument("--backends", default="embedded,elasticsearch")
     parser.add_argument("--index-prefix", default="bench-")
+    parser.add_argument(
+        "--skip-lexical-only", action="store_true", help="do not time an index without vectors"
+    )
     args = parser.parse_args()
     backends = args.backends.split(",")
 
@@ -136,19 +139,21 @@ def main() -> None:
     queries = [p.title for p in load_csl_papers()[: args.queries]]
     vectorizer = HashedNgramVectorizer()
     if "embedded" in backends:
-        with tempfile.TemporaryDirectory() as folder:
-            bench_lexical_indexing(EmbeddedBackend(Path(folder) / "lexical.sqlite3"), docs)
+        if not args.skip_lexical_only:
+            with tempfile.TemporaryDirectory() as folder:
+                bench_lexical_indexing(EmbeddedBackend(Path(folder) / "lexical.sqlite3"), docs)
         with tempfile.TemporaryDirectory() as folder:
             store = EmbeddedBackend(Path(folder) / "bench.sqlite3", vectorizer)
             bench_backend(store, docs, queries)
             size = sum(f.stat().st_size for f in Path(folder).iterdir()) / 2**20
             print(f"[embedded] index files: {size:,.0f} MiB")
     if args.elasticsearch and "elasticsearch" in backends:
-        lexical = ElasticsearchBackend(args.elasticsearch, None, index_prefix=args.index_prefix)
-        try:
-            bench_lexical_indexing(lexical, docs)
-        finally:
-            lexical.drop_all()
+        if not args.skip_lexical_only:
+            lexical = ElasticsearchBackend(args.elasticsearch, None, index_prefix=args.index_prefix)
+            try:
+                bench_lexical_indexing(lexical, docs)
+            finally:
+                lexical.drop_all()
         backend = ElasticsearchBackend(
             args.elasticsearch, vectorizer, index_prefix=args.index_prefix
         )
