@@ -83,9 +83,10 @@ def index_mapping(vector_dim: int | None) -> dict:
     properties: dict[str, dict] = {
         "doc_type": {"type": "keyword"},
         "doc_id": {"type": "long"},
-        # Original text, kept for display and snippets; analysed by the built-in standard analyzer.
-        "title": {"type": "text"},
-        "body": {"type": "text"},
+        # Original text, kept for display and snippets only: never searched, so not indexed
+        # (the standard analyzer cut Chinese into single characters, 600 terms a document).
+        "title": {"type": "text", "index": False},
+        "body": {"type": "text", "index": False},
         "title_norm": {"type": "keyword"},
         **{name: {"type": "text", "analyzer": "whitespace"} for name in TOKEN_FIELDS},
         **{name: {"type": "keyword"} for name in FACET_FIELDS},
@@ -98,7 +99,12 @@ def index_mapping(vector_dim: int | None) -> dict:
             "index": True,
             "similarity": "cosine",
         }
-    return {"dynamic": "strict", "properties": properties}
+    # The token fields are made in Python and never read back: index them, do not store them.
+    return {
+        "dynamic": "strict",
+        "_source": {"excludes": list(TOKEN_FIELDS)},
+        "properties": properties,
+    }
 
 
 class ElasticsearchBackend(RankedBackend):
