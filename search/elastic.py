@@ -35,6 +35,7 @@ from search.tokenize import domain_terms, normalize
 from search.vectors import TextVectorizer
 
 FACET_BUCKETS = 100
+BULK_TIMEOUT_S = 120.0
 # A ranked hit brings back its key from doc values, never the stored source: parsing and
 # fetching the source of 1,000 hits cost more than the search itself.
 KEYS_ONLY: dict[str, object] = {
@@ -237,7 +238,9 @@ class ElasticsearchBackend(RankedBackend):
         for doc, text in zip(docs, texts, strict=True):
             operations.append({"index": {"_index": index_for(doc), "_id": str(doc.doc_id)}})
             operations.append(self._source(doc, text))
-        response = self._call(self.client.bulk, operations=operations, refresh=refresh)
+        # A batch of 1,000 documents with vectors can take the server longer than a search may.
+        bulk_client = self.client.options(request_timeout=BULK_TIMEOUT_S)
+        response = self._call(bulk_client.bulk, operations=operations, refresh=refresh)
         if response["errors"]:
             failed = next(item for item in response["items"] if "error" in item["index"])
             raise SearchError(f"bulk indexing failed: {failed['index']['error']}")
