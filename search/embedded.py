@@ -100,6 +100,19 @@ def _unpack_facets(packed: str) -> tuple[tuple[str, str], ...]:
     return tuple(tuple(pair.split("\x1f", 1)) for pair in packed.split("\x1e"))  # type: ignore[misc]
 
 
+def _keys_join(count: int) -> str:
+    """``docs d`` joined to ``count`` (doc_type, doc_id) parameter pairs through the unique index.
+
+    ``(doc_type, doc_id) IN (VALUES ...)`` reads like the same thing, but SQLite answers it by
+    scanning every document (13 ms at 10k documents, per page of results and per written batch).
+    """
+    values = ", ".join("(?, ?)" for _ in range(count))
+    return (
+        f"(VALUES {values}) AS wanted CROSS JOIN docs d "
+        "ON d.doc_type = wanted.column1 AND d.doc_id = wanted.column2"
+    )
+
+
 def _has_facet_filters(query: SearchQuery) -> bool:
     return bool(query.string_filters) or query.trl_min is not None or query.trl_max is not None
 
@@ -296,10 +309,8 @@ class EmbeddedBackend(RankedBackend):
 
     def _existing(self, docs: Sequence[SearchDocument]) -> dict[DocKey, tuple[int, int | None]]:
         """docs.id and vec_row of the documents of ``docs`` already in the index."""
-        values = ", ".join("(?, ?)" for _ in docs)
         rows = self._db.execute(
-            "SELECT d.doc_type, d.doc_id, d.id, d.vec_row FROM docs d "
-            f"WHERE (d.doc_type, d.doc_id) IN (VALUES {values})",
+            f"SELECT d.doc_type, d.doc_id, d.id, d.vec_row FROM {_keys_join(len(docs))}",
             [value for doc in docs for value in doc.key],
         )
         return {(doc_type, doc_id): (row, vec) for doc_type, doc_id, row, vec in rows}
@@ -576,11 +587,9 @@ class EmbeddedBackend(RankedBackend):
     def _stored_text(self, keys: Sequence[DocKey]) -> dict[DocKey, StoredText]:
         if not keys:
             return {}
-        values = ", ".join("(?, ?)" for _ in keys)
         with self._lock:
             rows = self._db.execute(
-                f"SELECT doc_type, doc_id, title, body FROM docs "
-                f"WHERE (doc_type, doc_id) IN (VALUES {values})",
+                f"SELECT d.doc_type, d.doc_id, d.title, d.body FROM {_keys_join(len(keys))}",
                 [value for key in keys for value in key],
             ).fetchall()
         return {(t, i): StoredText(title, body) for t, i, title, body in rows}
