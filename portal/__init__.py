@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, request, session
+from flask_babel import lazy_gettext as _l
 from flask_babel import refresh as refresh_locale
 from flask_login import current_user
 
@@ -82,7 +83,7 @@ def configure_extensions(app: Flask) -> None:
     app.before_request(refresh_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "请先登录。"
+    login_manager.login_message = _l("请先登录。")
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
