@@ -31,6 +31,7 @@ from portal.matches.models import Match, MatchState
 from portal.matches.subscriptions import subscribe, unsubscribe
 from portal.security import Action, can, ensure, requires
 from portal.taxonomy import service as taxonomy_service
+from portal.urls import safe_next_url
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
 
@@ -93,12 +94,6 @@ def index() -> str:
     )
 
 
-def _back(default: str) -> str:
-    """Where a form posted from a page returns: its own page when it says so (same site only)."""
-    target = request.form.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
-
-
 @bp.route("/<int:match_id>/move", methods=["POST"])
 @login_required
 def move(match_id: int) -> Response:
@@ -116,7 +111,7 @@ def move(match_id: int) -> Response:
         flash(" ".join(exc.fields.values()) or exc.message, "danger")
     else:
         flash(_("对接状态已更新"), "success")
-    return redirect(_back(url_for("matches.index")))
+    return redirect(safe_next_url(request.form.get("next")) or url_for("matches.index"))
 
 
 @bp.route("/board")
@@ -163,7 +158,9 @@ def feedback(match_id: int) -> Response:
         flash(" ".join(exc.fields.values()) or exc.message, "danger")
     else:
         flash(_("谢谢，反馈已记录"), "success")
-    return redirect(_back(url_for("needs.detail", listing_id=match.need_id)))
+    return redirect(
+        safe_next_url(request.form.get("next")) or url_for("needs.detail", listing_id=match.need_id)
+    )
 
 
 def _published_listing(entity: str, listing_id: int) -> tuple[str, Listing]:
