@@ -383,7 +383,8 @@ class ElasticsearchBackend(RankedBackend):
             **KEYS_ONLY,
         )
         hits_total = response["hits"]["total"]
-        sampled = response["aggregations"]["window"]
+        # No aggregations come back when the alias has no index behind it yet (nothing indexed).
+        sampled = response.get("aggregations", {}).get("window", {})
         also_near = sampled.get("also_near", {"doc_count": 0})
         counts = _add_counts(_add_counts(_counts(sampled), near_counts), _counts(also_near), -1)
         return Retrieved(
