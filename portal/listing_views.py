@@ -63,6 +63,27 @@ def vocabularies() -> dict[str, object]:
     }
 
 
+def save_from_form(form: FlaskForm, save: Callable[[], Listing]) -> Listing | None:
+    """Run a create or update from a posted form (and send it for review when asked).
+
+    Returns the saved listing, or None with the errors shown on the form or flashed.
+    """
+    try:
+        listing = save()
+        if request.form.get("send_for_review"):
+            service.submit_listing(listing, current_user)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        show_errors(form, exc.fields)
+    except ListingError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        flash(_("已保存"), "success")
+        return listing
+    return None
+
+
 def register_listing_pages(bp: Blueprint, kinds: tuple[ListingKind, ...]) -> None:
     """Add the listing pages of `kinds` (all stored in one model) to `bp`."""
     model = kinds[0].model
@@ -138,19 +159,12 @@ def register_listing_pages(bp: Blueprint, kinds: tuple[ListingKind, ...]) -> Non
             abort(404)
         form = build_listing_form(kind)
         if form.validate_on_submit():
-            try:
-                listing = service.create_listing(kind, form_input(kind, form), current_user)
-                if request.form.get("send_for_review"):
-                    service.submit_listing(listing, current_user)
-            except ValidationFailed as exc:
-                db.session.rollback()
-                show_errors(form, exc.fields)
-            except ListingError as exc:
-                db.session.rollback()
-                flash(exc.message, "danger")
-            else:
-                flash(_("已保存"), "success")
-                return redirect(url_for(f"{bp.name}.detail", listing_id=listing.id))
+            saved = save_from_form(
+                form,
+                lambda: service.create_listing(kind, form_input(kind, form), current_user),
+            )
+            if saved is not None:
+                return redirect(url_for(f"{bp.name}.detail", listing_id=saved.id))
         elif request.method == "GET":
             # Checked before showing an empty form; the service checks again on save.
             ensure(current_user, service.CREATE_ACTIONS[kind])
@@ -170,19 +184,12 @@ def register_listing_pages(bp: Blueprint, kinds: tuple[ListingKind, ...]) -> Non
         else:
             form = build_listing_form(kind)
         if form.validate_on_submit():
-            try:
-                service.update_listing(listing, form_input(kind, form), current_user)
-                if request.form.get("send_for_review"):
-                    service.submit_listing(listing, current_user)
-            except ValidationFailed as exc:
-                db.session.rollback()
-                show_errors(form, exc.fields)
-            except ListingError as exc:
-                db.session.rollback()
-                flash(exc.message, "danger")
-            else:
-                flash(_("已保存"), "success")
-                return redirect(url_for(f"{bp.name}.detail", listing_id=listing.id))
+            saved = save_from_form(
+                form,
+                lambda: service.update_listing(listing, form_input(kind, form), current_user),
+            )
+            if saved is not None:
+                return redirect(url_for(f"{bp.name}.detail", listing_id=saved.id))
         status = 400 if request.method == "POST" else 200
         return render_template(
             "listings/form.html", **page_context(form=form, kind=kind, listing=listing)

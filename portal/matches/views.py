@@ -97,9 +97,7 @@ def index() -> str:
 @bp.route("/<int:match_id>/move", methods=["POST"])
 @login_required
 def move(match_id: int) -> Response:
-    match = db.session.get(Match, match_id)
-    if match is None:
-        abort(404)
+    match = db.get_or_404(Match, match_id)
     ensure(current_user, Action.FOLLOW_MATCHES, match)
     form = MoveForm()
     if not form.validate_on_submit():
@@ -138,9 +136,7 @@ def board() -> str:
 @bp.route("/<int:match_id>/feedback", methods=["POST"])
 @login_required
 def feedback(match_id: int) -> Response:
-    match = db.session.get(Match, match_id)
-    if match is None:
-        abort(404)
+    match = db.get_or_404(Match, match_id)
     ensure(current_user, Action.GIVE_MATCH_FEEDBACK, match)
     form = FeedbackForm()
     if not form.validate_on_submit():
