@@ -110,13 +110,12 @@ def configure_blueprints(app: Flask) -> None:
     from portal.api import bp as api_bp
     from portal.api import token_pages
     from portal.auth import bp as auth_bp
-    from portal.catalogue.views import bp as catalogue_bp
     from portal.classification import bp as classification_bp
     from portal.imports.export_views import bp as exports_bp
     from portal.imports.views import bp as imports_bp
+    from portal.listings.views import catalogue_bp, needs_bp
     from portal.main import bp as main_bp
     from portal.matches.views import bp as matches_bp
-    from portal.needs.views import bp as needs_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.orgs import bp as orgs_bp
     from portal.search_index.views import bp as search_bp

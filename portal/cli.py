@@ -16,7 +16,7 @@ from portal.auth.service import AccountError, create_user
 from portal.classification.commands import classify_cli
 from portal.extensions import db
 from portal.imports.commands import import_command
-from portal.listing_commands import listings_cli
+from portal.listings.commands import listings_cli
 from portal.matches.commands import match_cli
 from portal.models_cli import models_cli
 from portal.orgs.models import Organization

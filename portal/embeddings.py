@@ -33,10 +33,8 @@ def configured_model(app: Flask) -> str:
 
 def _platform_texts() -> list[str]:
     """Published listing texts, to fit the fallback embedder on the platform's own language."""
-    from portal.catalogue.models import Technology
     from portal.extensions import db
-    from portal.listings import ListingStatus
-    from portal.needs.models import Need
+    from portal.listings.models import ListingStatus, Need, Technology
 
     texts: list[str] = []
     for model in (Technology, Need):

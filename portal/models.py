@@ -3,9 +3,8 @@
 from portal.api.models import ApiToken
 from portal.audit.models import AuditLog
 from portal.auth.models import User
-from portal.catalogue.models import Technology
+from portal.listings.models import Need, Technology
 from portal.matches.models import Match, MatchFeedback, MatchRun, MatchSubscription
-from portal.needs.models import Need
 from portal.notifications.models import Notification
 from portal.orgs.models import Organization
 from portal.search_index.models import OutboxEntry

@@ -7,9 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from portal.api.fields import TIMESTAMP_FIELDS, Field
-from portal.catalogue.models import TechnologyKind
-from portal.listing_kinds import IP_STATUSES, Listing, kind_of
-from portal.listings import ListingStatus, TransferMode
+from portal.listings.kinds import IP_STATUSES, Listing, kind_of
+from portal.listings.models import ListingStatus, TechnologyKind, TransferMode
 
 MODES = tuple(mode.value for mode in TransferMode)
 STATUSES = tuple(status.value for status in ListingStatus)

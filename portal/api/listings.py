@@ -1,4 +1,4 @@
-"""/api/v1/technologies and /api/v1/needs: thin handlers over portal.listings_service."""
+"""/api/v1/technologies and /api/v1/needs: thin handlers over portal.listings.service."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import request
 
-from portal import listings_service
 from portal.api.auth import caller, require
 from portal.api.errors import ApiError, invalid, not_found
 from portal.api.fields import Field, checked_payload, json_body
@@ -20,10 +19,11 @@ from portal.api.listing_fields import (
 from portal.api.pagination import paginated
 from portal.auth.models import User
 from portal.extensions import db
-from portal.listing_errors import ListingError
-from portal.listing_kinds import Listing, ListingKind
-from portal.listing_query import ListingFilter, listings_query, parse_listing_filter
-from portal.listings import ListingStatus
+from portal.listings import service as listings_service
+from portal.listings.errors import ListingError
+from portal.listings.kinds import Listing, ListingKind
+from portal.listings.models import ListingStatus
+from portal.listings.query import ListingFilter, listings_query, parse_listing_filter
 from portal.model_mixins import utcnow
 from portal.orgs.models import Organization
 from portal.security import Action, can

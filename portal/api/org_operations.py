@@ -10,9 +10,8 @@ from sqlalchemy import func, select
 
 from portal.audit.service import record_change
 from portal.auth.models import User
-from portal.catalogue.models import Technology
 from portal.extensions import db
-from portal.needs.models import Need
+from portal.listings.models import Need, Technology
 from portal.orgs.credit_code import credit_code_error, normalize_credit_code
 from portal.orgs.models import XIAMEN_DISTRICTS, Organization, OrgKind
 from portal.orgs.service import OrganizationError

@@ -21,10 +21,9 @@ from sqlalchemy import select
 from matching.carbon import CarbonClassification, classify_organization
 from portal.audit.service import record_change
 from portal.auth.models import User
-from portal.catalogue.models import Technology
 from portal.classification.classifiers import carbon_classifier
 from portal.extensions import db
-from portal.listings import ListingStatus
+from portal.listings.models import ListingStatus, Technology
 from portal.model_mixins import utcnow
 from portal.orgs.models import CarbonType, Organization
 from portal.security import Action, ensure

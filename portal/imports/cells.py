@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from portal.listing_kinds import IP_STATUSES, TRANSFER_MODE_LABELS
+from portal.listings.kinds import IP_STATUSES, TRANSFER_MODE_LABELS
 
 # Spreadsheet programs run a cell beginning with one of these as a formula
 # (tab and carriage return start one after Excel trims them).

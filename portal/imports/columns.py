@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 from portal.imports.cells import LABEL_CODES, unguard_formula
-from portal.listing_input import fields_for
-from portal.listing_kinds import ListingKind
+from portal.listings.kinds import ListingKind
+from portal.listings.validation import fields_for
 
 OWNER_COLUMN = "owner_org"
 

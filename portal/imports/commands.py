@@ -9,7 +9,7 @@ import click
 
 from portal.auth.service import find_user_by_email
 from portal.imports.service import FileRejected, ImportReport, import_listings
-from portal.listing_kinds import ListingKind
+from portal.listings.kinds import ListingKind
 from portal.security import Action, can
 
 log = logging.getLogger("portal.imports")

@@ -14,14 +14,13 @@ from collections.abc import Iterator
 from flask_babel import force_locale
 from sqlalchemy.orm import selectinload
 
-from portal.catalogue.models import Technology
 from portal.extensions import db
 from portal.imports.cells import cell_text, guard_formula
 from portal.imports.columns import EXPORT_HEADERS, OWNER_COLUMN
-from portal.listing_input import fields_for, listing_values
-from portal.listing_kinds import KIND_LABELS, STATUS_LABELS, Listing, ListingKind
-from portal.listing_query import ListingFilter, listings_query
-from portal.needs.models import Need
+from portal.listings.kinds import KIND_LABELS, STATUS_LABELS, Listing, ListingKind
+from portal.listings.models import Need, Technology
+from portal.listings.query import ListingFilter, listings_query
+from portal.listings.validation import fields_for, listing_values
 
 BOM = "\ufeff"
 ROWS_PER_CHUNK = 200

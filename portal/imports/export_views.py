@@ -11,11 +11,10 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, request, stream_with_context
 from flask_login import current_user
 
-from portal.catalogue.models import Technology
 from portal.imports.export import listings_csv
-from portal.listing_query import parse_listing_filter
+from portal.listings.models import Need, Technology
+from portal.listings.query import parse_listing_filter
 from portal.model_mixins import utcnow
-from portal.needs.models import Need
 from portal.security import Action, can
 
 bp = Blueprint("exports", __name__, url_prefix="/export")

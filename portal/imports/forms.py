@@ -9,7 +9,7 @@ from wtforms import BooleanField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
 from portal.imports.tables import CSV_SUFFIXES, EXCEL_SUFFIXES
-from portal.listing_kinds import KIND_LABELS
+from portal.listings.kinds import KIND_LABELS
 
 ACCEPTED_EXTENSIONS = [suffix.lstrip(".") for suffix in (*CSV_SUFFIXES, *EXCEL_SUFFIXES)]
 

@@ -1,6 +1,6 @@
 """Bulk import of catalogue items and needs: check every row, then commit all or nothing.
 
-Rows go through `portal.listings_service.create_listing` (the shared validator, the
+Rows go through `portal.listings.service.create_listing` (the shared validator, the
 permission to post for another organization, the audit entry) without committing;
 one rejected row rolls the whole file back, and the report names each rejected row
 by the number a spreadsheet shows.
@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from portal import listings_service
 from portal.api import org_operations
 from portal.auth.models import User
 from portal.extensions import db
 from portal.imports.columns import OWNER_COLUMN, ColumnMap, map_columns, row_data
 from portal.imports.tables import Table, TableError, read_table
-from portal.listing_errors import ListingError
-from portal.listing_kinds import ListingKind
+from portal.listings import service as listings_service
+from portal.listings.errors import ListingError
+from portal.listings.kinds import ListingKind
 from portal.orgs.models import Organization, OrgKind
 from portal.orgs.service import OrganizationError
 from portal.security import Action, ensure

@@ -15,7 +15,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from portal.listing_kinds import ListingKind
+from portal.listings.kinds import ListingKind
 
 STALE_AFTER_SECONDS = 24 * 3600
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{24}$")

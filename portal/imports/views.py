@@ -24,7 +24,7 @@ from portal.imports.columns import EXPORT_HEADERS
 from portal.imports.forms import UploadForm
 from portal.imports.service import FileRejected, ImportReport, import_listings
 from portal.imports.uploads import PendingUpload
-from portal.listing_kinds import ListingKind
+from portal.listings.kinds import ListingKind
 from portal.security import Action, requires
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")

@@ -9,13 +9,11 @@ from flask import request
 from portal.api.auth import caller, require
 from portal.api.errors import invalid, not_found
 from portal.api.fields import Field
-from portal.catalogue.models import Technology
 from portal.extensions import db
-from portal.listing_kinds import Listing
-from portal.listings import ListingStatus
+from portal.listings.kinds import Listing
+from portal.listings.models import ListingStatus, Need, Technology
 from portal.matches.listing_matches import current_matches, latest_run
 from portal.matches.models import Match
-from portal.needs.models import Need
 from portal.security import Action, can
 
 MAX_LIMIT = 50

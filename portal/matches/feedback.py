@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.extensions import db
-from portal.listing_errors import ListingError, ValidationFailed
+from portal.listings.errors import ListingError, ValidationFailed
 from portal.matches.models import FeedbackReason, Match, MatchFeedback
 from portal.security import Action, ensure
 

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, or_, select
 
 from portal.auth.models import User
-from portal.catalogue.models import Technology
 from portal.extensions import db
-from portal.listing_kinds import Listing, ListingKind, kind_of
+from portal.listings.kinds import Listing, ListingKind, kind_of
+from portal.listings.models import Need, Technology
 from portal.matches.feedback import feedback_of
 from portal.matches.models import Match, MatchFeedback, MatchRun, MatchState, MatchSubscription
-from portal.needs.models import Need
 from portal.security import Action, can
 from portal.taxonomy.models import TaxonomyArea
 

@@ -21,10 +21,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import User
-from portal.catalogue.models import Technology
 from portal.extensions import db
+from portal.listings.models import Need, Technology
 from portal.model_mixins import TimestampMixin, enum_column, utcnow
-from portal.needs.models import Need
 from portal.orgs.models import Organization
 
 

@@ -12,10 +12,8 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 
 from matching.profiles import NeedProfile, TechnologyProfile
-from portal.catalogue.models import Technology
 from portal.extensions import db
-from portal.listings import ListingStatus
-from portal.needs.models import Need
+from portal.listings.models import ListingStatus, Need, Technology
 from portal.taxonomy.models import PLAN_TAXONOMY, TaxonomyArea
 
 AreaCodes = dict[int, tuple[str | None, str | None]]  # area id -> (field code, action code)

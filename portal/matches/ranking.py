@@ -31,9 +31,9 @@ from matching.matcher import (
     rank_needs_for_technology,
     rank_technologies_for_need,
 )
-from portal.catalogue.models import Technology
 from portal.embeddings import get_embedder
 from portal.extensions import db
+from portal.listings.models import Need, Technology
 from portal.matches.models import Match, MatchFeedback, MatchRun, MatchState
 from portal.matches.profiles import (
     AreaCodes,
@@ -44,7 +44,6 @@ from portal.matches.profiles import (
     technology_profile,
 )
 from portal.model_mixins import utcnow
-from portal.needs.models import Need
 
 DEFAULT_TOP_N = 10
 

@@ -6,13 +6,11 @@ from collections.abc import Sequence
 
 from sqlalchemy import Select, and_, or_, select
 
-from portal.catalogue.models import Technology
 from portal.extensions import db
-from portal.listings import ListingStatus
+from portal.listings.models import ListingStatus, Need, Technology
 from portal.matches.models import Match, MatchRun
 from portal.matches.ranking import RankingContext, RecomputeReport, recompute_listings
 from portal.model_mixins import utcnow
-from portal.needs.models import Need
 from portal.search_index.outbox import OutboxEvent
 
 MATCH_HANDLER = "matches"

@@ -6,14 +6,12 @@ from sqlalchemy import Select, or_, select
 
 from portal.audit.service import record_change
 from portal.auth.models import User
-from portal.catalogue.models import Technology
 from portal.extensions import db
-from portal.listing_errors import ListingError, ValidationFailed
-from portal.listing_kinds import Listing, ListingKind, kind_of
-from portal.listings import ListingStatus
+from portal.listings.errors import ListingError, ValidationFailed
+from portal.listings.kinds import Listing, ListingKind, kind_of
+from portal.listings.models import ListingStatus, Need, Technology
 from portal.matches.models import MATCH_TRANSITIONS, Match, MatchState
 from portal.model_mixins import utcnow
-from portal.needs.models import Need
 from portal.notifications.service import Notice, notify, organization_members
 from portal.security import Action, ensure
 

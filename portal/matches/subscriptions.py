@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.extensions import db
-from portal.listing_errors import ListingError
-from portal.listing_kinds import Listing, ListingKind, kind_of
-from portal.listings import ListingStatus
+from portal.listings.errors import ListingError
+from portal.listings.kinds import Listing, ListingKind, kind_of
+from portal.listings.models import ListingStatus
 from portal.matches.listing_matches import can_see_matches, subscription_of
 from portal.matches.models import Match, MatchSubscription
 from portal.model_mixins import utcnow

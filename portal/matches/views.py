@@ -9,9 +9,9 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal.extensions import db
-from portal.listing_errors import ListingError, ValidationFailed
-from portal.listing_kinds import Listing, ListingKind
-from portal.listings import ListingStatus
+from portal.listings.errors import ListingError, ValidationFailed
+from portal.listings.kinds import Listing, ListingKind
+from portal.listings.models import ListingStatus
 from portal.matches import service
 from portal.matches.feedback import give_feedback
 from portal.matches.forms import (

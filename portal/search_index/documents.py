@@ -12,11 +12,9 @@ from datetime import date
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.catalogue.models import Technology
 from portal.extensions import db
-from portal.listings import ListingMixin, ListingStatus
+from portal.listings.models import ListingMixin, ListingStatus, Need, Technology
 from portal.model_mixins import utcnow
-from portal.needs.models import Need
 from portal.orgs.models import Organization
 from portal.taxonomy.models import TaxonomyArea
 from search.documents import FacetValue, SearchDocument

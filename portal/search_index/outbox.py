@@ -86,8 +86,7 @@ def backlog() -> int:
 
 def _cascaded_listing_keys(session: Session, org_id: int) -> list[tuple[str, int]]:
     """Listings of an organization about to be deleted (the database cascades; the ORM does not)."""
-    from portal.catalogue.models import Technology
-    from portal.needs.models import Need
+    from portal.listings.models import Need, Technology
 
     keys: list[tuple[str, int]] = []
     for model in (Technology, Need):

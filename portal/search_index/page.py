@@ -11,7 +11,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from portal.extensions import db
-from portal.listing_kinds import TRANSFER_MODE_LABELS
+from portal.listings.kinds import TRANSFER_MODE_LABELS
 from portal.search_index.query_args import FILTER_FIELDS
 from portal.taxonomy.models import PLAN_TAXONOMY, TaxonomyArea
 from search.documents import SearchHit

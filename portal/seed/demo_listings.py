@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.listing_input import MAX_KEYWORD_LENGTH, fields_for, validate_listing_data
-from portal.listing_kinds import ListingKind
-from portal.listings import ListingStatus
-from portal.listings_service import default_expiry
+from portal.listings.kinds import ListingKind
+from portal.listings.models import ListingStatus
+from portal.listings.service import default_expiry
+from portal.listings.validation import MAX_KEYWORD_LENGTH, fields_for, validate_listing_data
 from portal.model_mixins import utcnow
 from portal.orgs.models import Organization
 

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from portal.auth.models import User
 from portal.extensions import db
-from portal.needs.models import Need
+from portal.listings.models import Need
 from tests.api.conftest import ApiClient
 
 GOOD_NEED = {"title": "园区储能需求", "summary": "需要为工业园区配置两兆瓦时的用户侧储能系统。"}

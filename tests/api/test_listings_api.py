@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from portal.audit.models import AuditLog
 from portal.auth.models import User
-from portal.catalogue.models import Technology
 from portal.extensions import db
-from portal.listing_kinds import ListingKind
-from portal.listings import ListingStatus
+from portal.listings.kinds import ListingKind
+from portal.listings.models import ListingStatus, Technology
 from tests.api.conftest import ApiClient
 from tests.catalogue.listing_builders import listing_data, make_listing, make_plan_areas
 

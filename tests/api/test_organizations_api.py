@@ -5,7 +5,7 @@ from __future__ import annotations
 from portal.audit.models import AuditLog
 from portal.auth.models import User
 from portal.extensions import db
-from portal.listing_kinds import ListingKind
+from portal.listings.kinds import ListingKind
 from portal.orgs.models import Organization
 from tests.api.conftest import ApiClient
 from tests.catalogue.listing_builders import make_listing

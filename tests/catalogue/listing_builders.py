@@ -6,8 +6,8 @@ from typing import Any
 
 from portal.auth.models import User
 from portal.extensions import db
-from portal.listing_kinds import Listing, ListingKind
-from portal.listings_service import create_listing, publish_listing, submit_listing
+from portal.listings.kinds import Listing, ListingKind
+from portal.listings.service import create_listing, publish_listing, submit_listing
 from portal.taxonomy.models import PLAN_TAXONOMY, TaxonomyArea
 
 

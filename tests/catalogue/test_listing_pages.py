@@ -9,10 +9,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.auth.models import User
-from portal.catalogue.models import Technology
 from portal.extensions import db
-from portal.listing_kinds import ListingKind
-from portal.listings import ListingStatus
+from portal.listings.kinds import ListingKind
+from portal.listings.models import ListingStatus, Technology
 from portal.matches.models import Match, MatchState
 from portal.notifications.models import Notification
 from tests.catalogue.listing_builders import make_listing, make_plan_areas

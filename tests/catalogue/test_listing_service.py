@@ -13,12 +13,11 @@ from werkzeug.exceptions import Forbidden
 from portal.audit.models import AuditLog
 from portal.auth.models import User
 from portal.extensions import db
-from portal.listing_errors import ListingError, ValidationFailed
-from portal.listing_input import validate_listing_data
-from portal.listing_kinds import ListingKind
-from portal.listing_reminders import send_expiry_reminders
-from portal.listings import ListingStatus
-from portal.listings_service import (
+from portal.listings.errors import ListingError, ValidationFailed
+from portal.listings.kinds import ListingKind
+from portal.listings.models import ListingStatus
+from portal.listings.reminders import send_expiry_reminders
+from portal.listings.service import (
     add_months,
     change_status,
     create_listing,
@@ -29,6 +28,7 @@ from portal.listings_service import (
     submit_listing,
     update_listing,
 )
+from portal.listings.validation import validate_listing_data
 from portal.model_mixins import utcnow
 from portal.notifications.models import Notification
 from tests.catalogue.listing_builders import listing_data, make_listing, make_plan_areas

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.auth.models import User
-from portal.listing_kinds import ListingKind
+from portal.listings.kinds import ListingKind
 from portal.orgs.models import Organization
 from tests.catalogue.listing_builders import make_listing
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from portal import PROJECT_ROOT
 from portal.auth.models import User
-from portal.catalogue.models import Technology
 from portal.classification.area_defaults import with_suggested_area
 from portal.extensions import db
+from portal.listings.models import Technology
 from portal.seed.taxonomy import load_plan_taxonomy
 from tests.factories import AuthActions
 

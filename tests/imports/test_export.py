@@ -12,13 +12,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.auth.models import User
-from portal.catalogue.models import Technology
 from portal.extensions import db
 from portal.imports.cells import guard_formula, unguard_formula
 from portal.imports.service import import_listings
-from portal.listing_input import listing_values
-from portal.listing_kinds import ListingKind
-from portal.needs.models import Need
+from portal.listings.kinds import ListingKind
+from portal.listings.models import Need, Technology
+from portal.listings.validation import listing_values
 from tests.catalogue.listing_builders import make_listing, make_plan_areas
 from tests.factories import AuthActions
 

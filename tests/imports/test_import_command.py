@@ -8,8 +8,8 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
 from portal.auth.models import User
-from portal.catalogue.models import Technology
 from portal.extensions import db
+from portal.listings.models import Technology
 from tests.imports.sample_files import BROKEN_ROW, ROWS, technologies_csv
 
 

@@ -10,11 +10,10 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from portal.auth.models import User
-from portal.catalogue.models import Technology, TechnologyKind
 from portal.extensions import db
 from portal.imports.service import FileRejected, import_listings
 from portal.imports.tables import decode_text
-from portal.needs.models import Need
+from portal.listings.models import Need, Technology, TechnologyKind
 from portal.orgs.models import Organization
 from tests.imports.sample_files import BROKEN_ROW, HEADER, ROWS
 

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from portal.auth.models import User
-from portal.catalogue.models import Technology
 from portal.extensions import db
+from portal.listings.models import Technology
 from tests.factories import AuthActions
 from tests.imports.sample_files import BROKEN_ROW, ROWS, technologies_csv
 

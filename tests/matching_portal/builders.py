@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from portal.auth.models import User
-from portal.listing_kinds import Listing, ListingKind
-from portal.listings_service import create_listing, publish_listing, submit_listing
+from portal.listings.kinds import Listing, ListingKind
+from portal.listings.service import create_listing, publish_listing, submit_listing
 
 BATTERY = {
     "title": "钠离子电池储能系统",

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from portal.auth.models import User
 from portal.embeddings import EXTENSION_KEY
 from portal.extensions import db
-from portal.listing_kinds import ListingKind
+from portal.listings.kinds import ListingKind
 from portal.matches.models import Match, MatchRun
 from tests.matching_portal.builders import BATTERY, CCUS, STORAGE_NEED, make_published
 

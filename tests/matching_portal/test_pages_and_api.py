@@ -12,7 +12,7 @@ from sqlalchemy import select
 from portal.audit.models import AuditLog
 from portal.auth.models import User
 from portal.extensions import db
-from portal.listing_kinds import ListingKind
+from portal.listings.kinds import ListingKind
 from portal.matches.models import Match, MatchFeedback, MatchState, MatchSubscription
 from portal.matches.subscriptions import send_digests
 from portal.model_mixins import utcnow

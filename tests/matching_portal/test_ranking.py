@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.extensions import db
-from portal.listing_kinds import ListingKind
-from portal.listings_service import archive_listing, update_listing
+from portal.listings.kinds import ListingKind
+from portal.listings.service import archive_listing, update_listing
 from portal.matches.feedback import give_feedback
 from portal.matches.models import Match, MatchRun, MatchState
 from portal.matches.recompute import recompute_all

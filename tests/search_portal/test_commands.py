@@ -6,7 +6,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from portal.auth.models import User
-from portal.listing_kinds import ListingKind
+from portal.listings.kinds import ListingKind
 from portal.search_index.backends import get_backends
 from tests.catalogue.listing_builders import make_listing
 

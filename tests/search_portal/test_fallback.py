@@ -6,7 +6,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.auth.models import User
-from portal.listing_kinds import ListingKind
+from portal.listings.kinds import ListingKind
 from portal.search_index.backends import reset_backends
 from portal.search_index.outbox import backlog
 from tests.catalogue.listing_builders import make_listing

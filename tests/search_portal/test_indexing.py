@@ -7,10 +7,10 @@ from datetime import date, timedelta
 from flask import Flask
 
 from portal.auth.models import User
-from portal.catalogue.models import Technology
 from portal.extensions import db
-from portal.listing_kinds import ListingKind
-from portal.listings_service import archive_listing, publish_listing, submit_listing
+from portal.listings.kinds import ListingKind
+from portal.listings.models import Technology
+from portal.listings.service import archive_listing, publish_listing, submit_listing
 from portal.orgs.service import update_organization
 from portal.search_index.outbox import backlog
 from portal.search_index.service import run_search, sync

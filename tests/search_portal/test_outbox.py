@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.extensions import db
-from portal.listing_kinds import ListingKind
+from portal.listings.kinds import ListingKind
 from portal.search_index import outbox
 from portal.search_index.models import OutboxEntry
 from portal.search_index.outbox import OutboxEvent, backlog, drain_outbox

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.auth.models import User
-from portal.listing_kinds import ListingKind
+from portal.listings.kinds import ListingKind
 from tests.catalogue.listing_builders import make_listing
 
 HOSTILE_QUERIES = [

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from portal import PROJECT_ROOT
 from portal.auth.models import User
 from portal.extensions import db
-from portal.listing_kinds import ListingKind
+from portal.listings.kinds import ListingKind
 from portal.search_index.backends import get_backends, reset_backends
 from portal.search_index.outbox import backlog
 from portal.search_index.service import sync

@@ -7,8 +7,7 @@ import enum
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from portal.catalogue.models import Technology, TechnologyKind
-from portal.needs.models import Need
+from portal.listings.models import Need, Technology, TechnologyKind
 
 Listing = Technology | Need
 

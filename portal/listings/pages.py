@@ -16,12 +16,11 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from portal import listings_service as service
 from portal.extensions import db
-from portal.listing_errors import ListingError, ValidationFailed
-from portal.listing_forms import build_listing_form, form_input, show_errors
-from portal.listing_input import listing_values
-from portal.listing_kinds import (
+from portal.listings import service
+from portal.listings.errors import ListingError, ValidationFailed
+from portal.listings.forms import build_listing_form, form_input, show_errors
+from portal.listings.kinds import (
     IP_STATUSES,
     STATUS_LABELS,
     TRANSFER_MODE_LABELS,
@@ -30,8 +29,9 @@ from portal.listing_kinds import (
     ListingKind,
     kind_of,
 )
-from portal.listing_query import ListingFilter, listings_query, parse_listing_filter
-from portal.listings import ListingStatus
+from portal.listings.models import ListingStatus
+from portal.listings.query import ListingFilter, listings_query, parse_listing_filter
+from portal.listings.validation import listing_values
 from portal.model_mixins import utcnow
 from portal.orgs.models import XIAMEN_DISTRICTS
 from portal.security import Action, can, ensure, requires

@@ -18,8 +18,8 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-from portal.listing_kinds import IP_STATUSES, TRL_LEVELS, Listing, ListingKind, kind_of
-from portal.listings import TransferMode
+from portal.listings.kinds import IP_STATUSES, TRL_LEVELS, Listing, ListingKind, kind_of
+from portal.listings.models import TransferMode
 from portal.model_mixins import utcnow
 from portal.taxonomy import service as taxonomy_service
 from portal.taxonomy.models import GREEN_INDUSTRY_TAXONOMY, PLAN_TAXONOMY

@@ -6,12 +6,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from portal.catalogue.models import Technology
 from portal.extensions import db
-from portal.listing_kinds import kind_of
-from portal.listings import ListingStatus
+from portal.listings.kinds import kind_of
+from portal.listings.models import ListingStatus, Need, Technology
 from portal.model_mixins import utcnow
-from portal.needs.models import Need
 from portal.notifications.service import Notice, notify, organization_members
 
 REMIND_DAYS_BEFORE = 30

@@ -22,12 +22,11 @@ from sqlalchemy import func, or_, select, update
 
 from portal.audit.service import record_change
 from portal.auth.models import User
-from portal.catalogue.models import TechnologyKind
 from portal.extensions import db
-from portal.listing_errors import ListingError, ValidationFailed
-from portal.listing_input import validate_listing_data
-from portal.listing_kinds import Listing, ListingKind, kind_of
-from portal.listings import STATUS_TRANSITIONS, ListingStatus
+from portal.listings.errors import ListingError, ValidationFailed
+from portal.listings.kinds import Listing, ListingKind, kind_of
+from portal.listings.models import STATUS_TRANSITIONS, ListingStatus, TechnologyKind
+from portal.listings.validation import validate_listing_data
 from portal.matches.models import Match, MatchFeedback, MatchState
 from portal.model_mixins import utcnow
 from portal.notifications.service import Notice, notify, organization_members
@@ -110,7 +109,7 @@ def create_listing(
     owner: Organization | None = None,
     commit: bool = True,
 ) -> Listing:
-    """Create a draft listing of `kind` from input `data` (see `portal.listing_input`).
+    """Create a draft listing of `kind` from input `data` (see `portal.listings.validation`).
 
     The owner is the user's organization; staff may pass `owner` to post for another
     organization (bulk import). With `commit=False` the row is only flushed, so an

@@ -1,14 +1,23 @@
-"""What technologies, products and needs share: the publication workflow and its fields."""
+"""The listings' tables: the catalogue (technologies and products, one table) and needs.
+
+`ListingMixin` holds what every listing shares (text, classification, contact, owner and the
+publication workflow); `Technology` is a catalogue item of kind technology or product, so the
+绿色技术和产品目录 is one catalogue; `Need` is an enterprise's technology need (技术需求).
+"""
 
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from portal.extensions import db
 from portal.model_mixins import TimestampMixin, enum_column
+from portal.orgs.models import Organization
+from portal.taxonomy.models import TaxonomyArea
 
 
 class ListingStatus(enum.StrEnum):
@@ -79,3 +88,58 @@ class ListingMixin(TimestampMixin):
 
     def is_expired(self, today: date) -> bool:
         return self.expires_at is not None and self.expires_at < today
+
+
+class TechnologyKind(enum.StrEnum):
+    TECHNOLOGY = "technology"
+    PRODUCT = "product"
+
+
+class Technology(ListingMixin, db.Model):
+    __tablename__ = "technologies"
+
+    kind: Mapped[TechnologyKind] = mapped_column(
+        enum_column(TechnologyKind), nullable=False, default=TechnologyKind.TECHNOLOGY
+    )
+    trl: Mapped[int | None] = mapped_column(Integer)
+    ip_status: Mapped[str | None] = mapped_column(String(40))
+    patent_numbers: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    # Prices are in 万元 (10,000 CNY), the unit Chinese technology markets quote.
+    price_min: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    price_max: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    carbon_reduction_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    carbon_reduction_unit: Mapped[str | None] = mapped_column(String(40))
+    carbon_reduction_basis: Mapped[str | None] = mapped_column(Text)
+    advantages: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    application_scenarios: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    maturity_evidence: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    owner_org: Mapped[Organization] = relationship()
+    area: Mapped[TaxonomyArea | None] = relationship(foreign_keys="Technology.area_id")
+    industry_area: Mapped[TaxonomyArea | None] = relationship(
+        foreign_keys="Technology.industry_area_id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Technology {self.id} {self.title[:20]}>"
+
+
+class Need(ListingMixin, db.Model):
+    __tablename__ = "needs"
+
+    min_trl: Mapped[int | None] = mapped_column(Integer)
+    # Budgets are in 万元, like catalogue prices.
+    budget_min: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    budget_max: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    deadline: Mapped[date | None] = mapped_column(Date)
+    region: Mapped[str | None] = mapped_column(String(40))
+
+    owner_org: Mapped[Organization] = relationship()
+    area: Mapped[TaxonomyArea | None] = relationship(foreign_keys="Need.area_id")
+    industry_area: Mapped[TaxonomyArea | None] = relationship(foreign_keys="Need.industry_area_id")
+
+    def __repr__(self) -> str:
+        return f"<Need {self.id} {self.title[:20]}>"
+
+
+Listing = Technology | Need

@@ -24,8 +24,8 @@ from wtforms import (
 
 from portal.classification.area_defaults import with_suggested_area
 from portal.extensions import db
-from portal.listing_input import fields_for
-from portal.listing_kinds import IP_STATUSES, TRANSFER_MODE_LABELS, TRL_LEVELS, ListingKind
+from portal.listings.kinds import IP_STATUSES, TRANSFER_MODE_LABELS, TRL_LEVELS, ListingKind
+from portal.listings.validation import fields_for
 from portal.taxonomy import service as taxonomy_service
 from portal.taxonomy.models import GREEN_INDUSTRY_TAXONOMY, PLAN_TAXONOMY, TaxonomyArea
 

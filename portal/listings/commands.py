@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from portal.listing_reminders import REMIND_DAYS_BEFORE, send_expiry_reminders
+from portal.listings.reminders import REMIND_DAYS_BEFORE, send_expiry_reminders
 
 listings_cli = click.Group("listings", help="Jobs on catalogue items and needs.")
 

@@ -15,11 +15,9 @@ from datetime import date
 
 from sqlalchemy import Select, String, cast, or_, select
 
-from portal.catalogue.models import Technology, TechnologyKind
 from portal.extensions import db
-from portal.listings import ListingStatus, TransferMode
+from portal.listings.models import ListingStatus, Need, Technology, TechnologyKind, TransferMode
 from portal.model_mixins import utcnow
-from portal.needs.models import Need
 from portal.orgs.models import XIAMEN_DISTRICTS, Organization, OrgKind
 from portal.taxonomy.models import PLAN_TAXONOMY, TaxonomyArea
 

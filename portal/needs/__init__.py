@@ -1,4 +1,0 @@
-"""Enterprise technology needs: models, pages.
-
-The blueprint lives in `views` so that importing the models does not load the pages.
-"""
