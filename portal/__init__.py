@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh as refresh_locale
 from flask_login import current_user
@@ -95,13 +95,15 @@ def select_locale() -> str:
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # commands and jobs: the platform's own language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("locale")
     if chosen in languages:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     # Chinese first: English only when the browser prefers it over Chinese.
-    best = request.accept_languages.best_match(["zh", "zh_CN", "en"]) if request else None
+    best = request.accept_languages.best_match(["zh", "zh_CN", "en"])
     return "en" if best == "en" else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -1,4 +1,8 @@
-"""Error pages in the user's language, and JSON error bodies under /api/."""
+"""Every error a request can end in, mapped in one place to a page or a JSON error body.
+
+Domain errors (`portal.domain_errors`) get their status here; pages show the message in the
+user's language, and everything under /api/ answers `{"error": {"code", "message", "fields"}}`.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,17 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
+
+from portal.api.errors import ApiError
+from portal.domain_errors import (
+    Conflict,
+    DomainError,
+    InvalidTransition,
+    LoginRequired,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 
 log = logging.getLogger("portal.errors")
 
@@ -28,16 +43,35 @@ def _messages() -> dict[int, str]:
     }
 
 
+# Most specific first: the first class an error is an instance of gives its status.
+DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (LoginRequired, 401),
+    (PermissionDenied, 403),
+    (NotFound, 404),
+    (InvalidTransition, 409),
+    (Conflict, 409),
+    (ValidationFailed, 422),
+    (DomainError, 400),
+)
+
+
+def domain_status(error: DomainError) -> int:
+    return next(status for cls, status in DOMAIN_STATUS if isinstance(error, cls))
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
 def error_response(
-    status: int, code: str, message: str | None = None
+    status: int, code: str, message: str | None = None, fields: dict[str, str] | None = None
 ) -> tuple[Response | str, int]:
     text = message or _messages().get(status, _("出错了"))
     if wants_json():
-        return jsonify({"error": {"code": code, "message": text, "fields": {}}}), status
+        body = jsonify({"error": {"code": code, "message": text, "fields": fields or {}}})
+        if status == 401:
+            body.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        return body, status
     return render_template("error.html", status=status, message=text), status
 
 
@@ -45,6 +79,14 @@ def configure_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> tuple[Response | str, int]:
         return error_response(400, "csrf_failed", _("表单已过期或缺少安全令牌，请刷新页面后重试。"))
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError) -> tuple[Response | str, int]:
+        return error_response(domain_status(exc), exc.code, exc.message, exc.fields)
+
+    @app.errorhandler(ApiError)
+    def api_error(exc: ApiError) -> tuple[Response | str, int]:
+        return error_response(exc.status, exc.code, exc.message, exc.fields)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response | str, int] | HTTPException:

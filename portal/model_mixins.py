@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import DateTime, Enum
 from sqlalchemy.orm import Mapped, mapped_column
@@ -19,6 +20,23 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, default=utcnow, onupdate=utcnow, nullable=False
     )
+
+
+class LabelledStrEnum(enum.StrEnum):
+    """A string enum whose members carry the label people read: `Member = "value", _l("标签")`."""
+
+    label: Any  # a lazy gettext string, rendered in the reader's language
+
+    def __new__(cls, value: str, label: Any) -> LabelledStrEnum:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def labels(cls) -> dict[str, Any]:
+        """Value -> label, in declaration order (choices, filters, template lookups)."""
+        return {member.value: member.label for member in cls}
 
 
 def enum_column(enum_cls: type[enum.Enum], length: int = 20) -> Enum:

@@ -1,7 +1,8 @@
 """Who may do what: every permission check of the portal lives here.
 
-Views and services ask `can(user, action, target)` or call `ensure(...)`; nothing
-else compares roles, so the policy can be read (and tested) in one place.
+Views and services ask `can(user, action, target)` or call `ensure(...)`, which raises
+`PermissionDenied`; nothing else compares roles, so the policy can be read (and tested) in
+one place.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
 from flask_login import current_user
 
 from portal.auth.models import Role, User
+from portal.domain_errors import LoginRequired, PermissionDenied
 from portal.orgs.models import Organization
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -108,12 +109,12 @@ def can(user: User | None, action: Action, target: Any = None) -> bool:
 
 
 def ensure(user: User | None, action: Action, target: Any = None) -> None:
-    """Abort with 403 (401 for anonymous users) unless the policy allows the action."""
+    """Raise PermissionDenied (LoginRequired for anonymous users) unless the policy allows it."""
     if can(user, action, target):
         return
     if user is None or not user.is_authenticated:
-        abort(401)
-    abort(403)
+        raise LoginRequired()
+    raise PermissionDenied()
 
 
 def requires(action: Action) -> Callable[[F], F]:

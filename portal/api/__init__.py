@@ -3,7 +3,6 @@
 from flask import Blueprint
 
 from portal.api.auth import authenticate_request
-from portal.api.errors import register_error_handlers
 from portal.api.routes import API_PREFIX, register_routes
 from portal.extensions import csrf
 
@@ -11,7 +10,6 @@ bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
 # Token requests carry no cookie to forge; session requests are checked in authenticate_request.
 csrf.exempt(bp)
 bp.before_request(authenticate_request)
-register_error_handlers(bp)
 register_routes(bp)
 
 token_pages = Blueprint("api_tokens", __name__, url_prefix="/auth/tokens")

@@ -1,11 +1,12 @@
-"""The API's error body: {"error": {"code", "message", "fields"}}."""
+"""Refusals of the API's own protocol (token, body shape, media type) with their status.
+
+Domain refusals come from the services as `portal.domain_errors`; `portal.errors` renders both
+as `{"error": {"code", "message", "fields"}}`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
-
-from flask import Blueprint, jsonify
-from werkzeug.wrappers import Response
 
 
 class ApiError(Exception):
@@ -31,19 +32,3 @@ def invalid(fields: dict[str, Any], message: str = "提交的数据有误") -> A
 
 def not_found(what: str = "对象") -> ApiError:
     return ApiError(404, "not_found", f"{what}不存在")
-
-
-def error_body(error: ApiError) -> Response:
-    response = jsonify(
-        {"error": {"code": error.code, "message": error.message, "fields": error.fields}}
-    )
-    response.status_code = error.status
-    if error.status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
-    return response
-
-
-def register_error_handlers(bp: Blueprint) -> None:
-    # Other 4xx (unknown routes, 405, 413 raised while reading the body) get the same
-    # JSON shape from portal.errors, which answers JSON for every path under /api/.
-    bp.register_error_handler(ApiError, error_body)

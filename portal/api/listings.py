@@ -20,25 +20,12 @@ from portal.api.pagination import paginated
 from portal.auth.models import User
 from portal.extensions import db
 from portal.listings import service as listings_service
-from portal.listings.errors import ListingError
 from portal.listings.kinds import Listing, ListingKind
 from portal.listings.models import ListingStatus
 from portal.listings.query import ListingFilter, listings_query, parse_listing_filter
 from portal.model_mixins import utcnow
 from portal.orgs.models import Organization
 from portal.security import Action, can
-
-# Refusals that are about the listing's state rather than the input.
-CONFLICT_CODES = frozenset({"invalid_transition", "invalid_state", "has_matches"})
-
-
-def refused(exc: ListingError) -> ApiError:
-    """A service refusal as an API error: bad fields 422, workflow clashes 409."""
-    if exc.code in CONFLICT_CODES:
-        return ApiError(409, exc.code, exc.message, exc.fields)
-    if exc.code == "no_organization":
-        return ApiError(403, exc.code, exc.message, exc.fields)
-    return ApiError(422, exc.code, exc.message, exc.fields)
 
 
 def visible_filter(filters: ListingFilter, user: User | None) -> ListingFilter:
@@ -115,11 +102,8 @@ class ListingResource:
             if owner is None:
                 raise invalid({"owner_org_id": "机构不存在"})
         data.pop("owner_org_id", None)
-        try:
-            listing = listings_service.create_listing(kind, data, user, owner=owner)
-        except ListingError as exc:
-            db.session.rollback()
-            raise refused(exc) from exc
+        listing = listings_service.create_listing(kind, data, user, owner=owner)
+        db.session.commit()
         return serialize_listing(listing, utcnow().date()), 201
 
     def update_item(self, item_id: int) -> dict[str, Any]:
@@ -130,30 +114,22 @@ class ListingResource:
         if "review_comment" in workflow and workflow.get("status") != ListingStatus.DRAFT:
             raise invalid({"review_comment": "只在退回草稿（status: draft）时填写"})
         require(Action.EDIT_LISTING, listing)
-        try:
-            if data:
-                # Uncommitted when a status change follows, so both apply or neither does.
-                listings_service.update_listing(
-                    listing, data, user, commit="status" not in workflow
-                )
-            if "status" in workflow:
-                listings_service.change_status(
-                    listing, workflow["status"], user, comment=workflow.get("review_comment")
-                )
-        except ListingError as exc:
-            db.session.rollback()
-            raise refused(exc) from exc
+        # One commit for the fields and the status change: both apply or neither does.
+        if data:
+            listings_service.update_listing(listing, data, user)
+        if "status" in workflow:
+            listings_service.change_status(
+                listing, workflow["status"], user, comment=workflow.get("review_comment")
+            )
+        db.session.commit()
         return serialize_listing(listing, utcnow().date())
 
     def delete_item(self, item_id: int) -> tuple[str, int]:
         user = self._user()
         listing = self._get(item_id)
         require(Action.EDIT_LISTING, listing)
-        try:
-            listings_service.delete_listing(listing, user)
-        except ListingError as exc:
-            db.session.rollback()
-            raise refused(exc) from exc
+        listings_service.delete_listing(listing, user)
+        db.session.commit()
         return "", 204
 
 

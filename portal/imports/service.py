@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from portal.api import org_operations
 from portal.auth.models import User
+from portal.domain_errors import Refusal
 from portal.extensions import db
 from portal.imports.columns import OWNER_COLUMN, ColumnMap, map_columns, row_data
 from portal.imports.tables import Table, TableError, read_table
 from portal.listings import service as listings_service
-from portal.listings.errors import ListingError
 from portal.listings.kinds import ListingKind
 from portal.orgs.models import Organization, OrgKind
 from portal.orgs.service import OrganizationError
@@ -73,7 +73,7 @@ def _owner(
 
 def _reason(exc: Exception, headers: dict[str, str]) -> str:
     """The refusal in words, each field named by its column header in the file."""
-    if isinstance(exc, ListingError) and exc.fields:
+    if isinstance(exc, Refusal) and exc.fields:
         return "；".join(
             f"{headers.get(name, name)}：{message}" for name, message in exc.fields.items()
         )
@@ -104,9 +104,9 @@ def _import_rows(
             owner = owners[owner_name]
             # Rows are refused by validation before anything is flushed, so no savepoint
             # is needed (and pysqlite would commit on releasing one).
-            listings_service.create_listing(kind, data, actor, owner=owner, commit=False)
+            listings_service.create_listing(kind, data, actor, owner=owner)
             report.imported += 1
-        except (ListingError, OrganizationError) as exc:
+        except (Refusal, OrganizationError) as exc:
             report.rejected.append(RejectedRow(source.number, _reason(exc, headers)))
 
 

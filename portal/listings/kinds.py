@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import enum
-
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from portal.listings.models import Need, Technology, TechnologyKind
+from portal.listings.models import (
+    IpStatus,
+    ListingStatus,
+    Need,
+    Technology,
+    TechnologyKind,
+    TransferMode,
+)
+from portal.model_mixins import LabelledStrEnum
 
 Listing = Technology | Need
 
 
-class ListingKind(enum.StrEnum):
-    TECHNOLOGY = "technology"
-    PRODUCT = "product"
-    NEED = "need"
+class ListingKind(LabelledStrEnum):
+    TECHNOLOGY = "technology", TechnologyKind.TECHNOLOGY.label
+    PRODUCT = "product", TechnologyKind.PRODUCT.label
+    NEED = "need", _l("技术需求")
 
     @property
     def model(self) -> type[Technology] | type[Need]:
@@ -26,16 +32,8 @@ class ListingKind(enum.StrEnum):
         """The name used in audit entries, notices and matches: catalogue items are one entity."""
         return "need" if self is ListingKind.NEED else "technology"
 
-    @property
-    def label(self) -> str:
-        return str(KIND_LABELS[self.value])
 
-
-KIND_LABELS: dict[str, LazyString] = {
-    "technology": _l("技术成果"),
-    "product": _l("绿色产品"),
-    "need": _l("技术需求"),
-}
+KIND_LABELS = ListingKind.labels()
 
 
 def kind_of(listing: Listing) -> ListingKind:
@@ -58,25 +56,7 @@ TRL_LEVELS: dict[int, LazyString] = {
     9: _l("系统在实际应用中成功运行（规模化应用）"),
 }
 
-IP_STATUSES: dict[str, LazyString] = {
-    "patent_granted": _l("已授权专利"),
-    "patent_pending": _l("专利申请中"),
-    "software_copyright": _l("软件著作权"),
-    "know_how": _l("技术秘密（非专利技术）"),
-    "none": _l("暂无知识产权"),
-}
-
-TRANSFER_MODE_LABELS: dict[str, LazyString] = {
-    "license": _l("许可"),
-    "assignment": _l("转让"),
-    "joint_development": _l("合作开发"),
-    "equity": _l("作价入股"),
-    "service": _l("技术服务"),
-}
-
-STATUS_LABELS: dict[str, LazyString] = {
-    "draft": _l("草稿"),
-    "submitted": _l("待审核"),
-    "published": _l("已发布"),
-    "archived": _l("已下架"),
-}
+# Value -> label lookups of the labelled enums, for templates, choices and exports.
+IP_STATUSES = IpStatus.labels()
+TRANSFER_MODE_LABELS = TransferMode.labels()
+STATUS_LABELS = ListingStatus.labels()

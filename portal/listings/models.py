@@ -7,32 +7,40 @@ publication workflow); `Technology` is a catalogue item of kind technology or pr
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from portal.extensions import db
-from portal.model_mixins import TimestampMixin, enum_column
+from portal.model_mixins import LabelledStrEnum, TimestampMixin, enum_column
 from portal.orgs.models import Organization
 from portal.taxonomy.models import TaxonomyArea
 
 
-class ListingStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    PUBLISHED = "published"
-    ARCHIVED = "archived"
+class ListingStatus(LabelledStrEnum):
+    DRAFT = "draft", _l("草稿")
+    SUBMITTED = "submitted", _l("待审核")
+    PUBLISHED = "published", _l("已发布")
+    ARCHIVED = "archived", _l("已下架")
 
 
-class TransferMode(enum.StrEnum):
-    LICENSE = "license"
-    ASSIGNMENT = "assignment"
-    JOINT_DEVELOPMENT = "joint_development"
-    EQUITY = "equity"
-    SERVICE = "service"
+class TransferMode(LabelledStrEnum):
+    LICENSE = "license", _l("许可")
+    ASSIGNMENT = "assignment", _l("转让")
+    JOINT_DEVELOPMENT = "joint_development", _l("合作开发")
+    EQUITY = "equity", _l("作价入股")
+    SERVICE = "service", _l("技术服务")
+
+
+class IpStatus(LabelledStrEnum):
+    PATENT_GRANTED = "patent_granted", _l("已授权专利")
+    PATENT_PENDING = "patent_pending", _l("专利申请中")
+    SOFTWARE_COPYRIGHT = "software_copyright", _l("软件著作权")
+    KNOW_HOW = "know_how", _l("技术秘密（非专利技术）")
+    NONE = "none", _l("暂无知识产权")
 
 
 # Allowed moves of the workflow; anything else is refused by the service layer.
@@ -90,9 +98,9 @@ class ListingMixin(TimestampMixin):
         return self.expires_at is not None and self.expires_at < today
 
 
-class TechnologyKind(enum.StrEnum):
-    TECHNOLOGY = "technology"
-    PRODUCT = "product"
+class TechnologyKind(LabelledStrEnum):
+    TECHNOLOGY = "technology", _l("技术成果")
+    PRODUCT = "product", _l("绿色产品")
 
 
 class Technology(ListingMixin, db.Model):

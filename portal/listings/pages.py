@@ -16,9 +16,9 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from portal.domain_errors import Refusal, ValidationFailed
 from portal.extensions import db
 from portal.listings import service
-from portal.listings.errors import ListingError, ValidationFailed
 from portal.listings.forms import build_listing_form, form_input, show_errors
 from portal.listings.kinds import (
     IP_STATUSES,
@@ -36,6 +36,7 @@ from portal.model_mixins import utcnow
 from portal.orgs.models import XIAMEN_DISTRICTS
 from portal.security import Action, can, ensure, requires
 from portal.taxonomy import service as taxonomy_service
+from portal.transactions import unit_of_work
 
 # Workflow buttons: URL segment -> (operation, success message).
 OPERATIONS: dict[str, tuple[Callable[[Listing], object], LazyString]] = {
@@ -69,14 +70,13 @@ def save_from_form(form: FlaskForm, save: Callable[[], Listing]) -> Listing | No
     Returns the saved listing, or None with the errors shown on the form or flashed.
     """
     try:
-        listing = save()
-        if request.form.get("send_for_review"):
-            service.submit_listing(listing, current_user)
+        with unit_of_work():
+            listing = save()
+            if request.form.get("send_for_review"):
+                service.submit_listing(listing, current_user)
     except ValidationFailed as exc:
-        db.session.rollback()
         show_errors(form, exc.fields)
-    except ListingError as exc:
-        db.session.rollback()
+    except Refusal as exc:
         flash(exc.message, "danger")
     else:
         flash(_("已保存"), "success")
@@ -137,7 +137,8 @@ def register_listing_pages(bp: Blueprint, kinds: tuple[ListingKind, ...]) -> Non
         if listing.status is ListingStatus.PUBLISHED and not can(
             current_user, Action.EDIT_LISTING, listing
         ):
-            service.record_view(listing)
+            with unit_of_work():
+                service.record_view(listing)
         return render_template(
             "listings/detail.html",
             **page_context(
@@ -202,9 +203,9 @@ def register_listing_pages(bp: Blueprint, kinds: tuple[ListingKind, ...]) -> Non
         if not FlaskForm().validate_on_submit():
             abort(400)
         try:
-            service.delete_listing(listing, current_user)
-        except ListingError as exc:
-            db.session.rollback()
+            with unit_of_work():
+                service.delete_listing(listing, current_user)
+        except Refusal as exc:
             flash(exc.message, "danger")
             return redirect(url_for(f"{bp.name}.detail", listing_id=listing_id))
         flash(_("已删除"), "success")
@@ -220,9 +221,9 @@ def register_listing_pages(bp: Blueprint, kinds: tuple[ListingKind, ...]) -> Non
             abort(400)
         run, message = OPERATIONS[operation]
         try:
-            run(listing)
-        except ListingError as exc:
-            db.session.rollback()
+            with unit_of_work():
+                run(listing)
+        except Refusal as exc:
             flash(" ".join([exc.message, *exc.fields.values()]), "danger")
         else:
             flash(str(message), "success")

@@ -45,5 +45,4 @@ def send_expiry_reminders(today: date | None = None, within_days: int = REMIND_D
                 dedupe_key=f"expiry:{entity_type}:{listing.id}:{expiry}",
             )
             sent += len(notify(organization_members(listing.owner_org_id), notice))
-    db.session.commit()
     return sent

@@ -1,10 +1,9 @@
 """Operations on listings (technologies, products, needs): the only place their state changes.
 
 Pages, the JSON API and bulk import call these functions; each checks permissions
-through `portal.security.ensure` (HTTP 401/403), validates with the shared
-validator, records staff changes in the audit log, notifies owners, and commits.
-Refusals raise `ListingError` (or `ValidationFailed` with `fields`), whose
-message is Chinese and meant for users.
+through `portal.security.ensure`, validates with the shared validator, records staff
+changes in the audit log and notifies owners. Refusals raise `portal.domain_errors`
+(`ValidationFailed` names each field). Functions flush; the caller commits.
 
 Workflow: draft -> submitted -> published -> archived. A broker publishes or
 requests changes (back to draft with a comment the owner sees); the owner edits
@@ -18,12 +17,13 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 
 from portal.audit.service import record_change
 from portal.auth.models import User
+from portal.domain_errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from portal.extensions import db
-from portal.listings.errors import ListingError, ValidationFailed
 from portal.listings.kinds import Listing, ListingKind, kind_of
 from portal.listings.models import STATUS_TRANSITIONS, ListingStatus, TechnologyKind
 from portal.listings.validation import validate_listing_data
@@ -94,9 +94,12 @@ def _notify_owner(
 
 def _move(listing: Listing, target: ListingStatus) -> None:
     if target not in STATUS_TRANSITIONS[listing.status]:
-        raise ListingError(
-            f"当前状态不允许此操作（{listing.status.value} → {target.value}）",
-            "invalid_transition",
+        raise InvalidTransition(
+            _l(
+                "当前状态不允许此操作（%(source)s → %(target)s）",
+                source=listing.status.label,
+                target=target.label,
+            )
         )
     listing.status = target
 
@@ -107,13 +110,11 @@ def create_listing(
     user: User,
     *,
     owner: Organization | None = None,
-    commit: bool = True,
 ) -> Listing:
     """Create a draft listing of `kind` from input `data` (see `portal.listings.validation`).
 
     The owner is the user's organization; staff may pass `owner` to post for another
-    organization (bulk import). With `commit=False` the row is only flushed, so an
-    import can commit or roll back many rows together.
+    organization (bulk import).
     """
     kind = ListingKind(kind)
     if owner is not None:
@@ -122,7 +123,7 @@ def create_listing(
         ensure(user, CREATE_ACTIONS[kind])
         owner = user.organization
     if owner is None:
-        raise ListingError("发布信息需要先加入一个机构", "no_organization")
+        raise PermissionDenied(_l("发布信息需要先加入一个机构"), code="no_organization")
     clean, errors = validate_listing_data(kind, data)
     if errors:
         raise ValidationFailed(errors)
@@ -132,13 +133,11 @@ def create_listing(
     db.session.add(listing)
     db.session.flush()
     _audit(user, "listing.create", listing, None)
-    if commit:
-        db.session.commit()
     return listing
 
 
 def update_listing(
-    listing: Listing, data: Mapping[str, Any], user: User, *, commit: bool = True
+    listing: Listing, data: Mapping[str, Any], user: User
 ) -> Listing:
     """Change the fields given in `data` (a partial update).
 
@@ -147,7 +146,7 @@ def update_listing(
     """
     ensure(user, Action.EDIT_LISTING, listing)
     if listing.status is ListingStatus.ARCHIVED:
-        raise ListingError("已下架的信息不能修改，请先恢复为草稿", "invalid_state")
+        raise InvalidTransition(_l("已下架的信息不能修改，请先恢复为草稿"), code="invalid_state")
     clean, errors = validate_listing_data(kind_of(listing), data, partial=True, current=listing)
     if errors:
         raise ValidationFailed(errors)
@@ -157,12 +156,10 @@ def update_listing(
     if listing.status is ListingStatus.PUBLISHED and not is_staff(user):
         listing.status = ListingStatus.SUBMITTED
     _audit(user, "listing.update", listing, before)
-    if commit:
-        db.session.commit()
     return listing
 
 
-def delete_listing(listing: Listing, user: User, *, commit: bool = True) -> None:
+def delete_listing(listing: Listing, user: User) -> None:
     """Delete a listing nobody has acted on; with contacts or feedback on record, archive instead.
 
     Machine-suggested matches nobody touched go with the listing (foreign keys cascade).
@@ -181,11 +178,9 @@ def delete_listing(listing: Listing, user: User, *, commit: bool = True) -> None
         )
     )
     if db.session.scalar(acted_on):
-        raise ListingError("该信息已有对接记录，不能删除，请改为下架", "has_matches")
+        raise Conflict(_l("该信息已有对接记录，不能删除，请改为下架"), code="has_matches")
     _audit(user, "listing.delete", listing, _snapshot(listing))
     db.session.delete(listing)
-    if commit:
-        db.session.commit()
 
 
 def submit_listing(listing: Listing, user: User) -> Listing:
@@ -194,7 +189,7 @@ def submit_listing(listing: Listing, user: User) -> Listing:
     before = _snapshot(listing)
     _move(listing, ListingStatus.SUBMITTED)
     _audit(user, "listing.submit", listing, before)
-    db.session.commit()
+    db.session.flush()
     return listing
 
 
@@ -215,7 +210,7 @@ def publish_listing(listing: Listing, user: User, *, today: date | None = None) 
         f"已发布：{listing.title}",
         f"您提交的“{listing.title}”已通过审核并发布，有效期至 {listing.expires_at.isoformat()}。",
     )
-    db.session.commit()
+    db.session.flush()
     return listing
 
 
@@ -224,11 +219,13 @@ def request_changes(listing: Listing, comment: str, user: User) -> Listing:
     ensure(user, Action.REVIEW_LISTING, listing)
     comment = (comment or "").strip()
     if not comment:
-        raise ValidationFailed({"review_comment": "请写明需要修改的内容"})
+        raise ValidationFailed({"review_comment": _l("请写明需要修改的内容")})
     if len(comment) > MAX_REVIEW_COMMENT:
-        raise ValidationFailed({"review_comment": f"不超过 {MAX_REVIEW_COMMENT} 字"})
+        raise ValidationFailed(
+            {"review_comment": _l("不超过 %(limit)d 字", limit=MAX_REVIEW_COMMENT)}
+        )
     if listing.status not in (ListingStatus.SUBMITTED, ListingStatus.PUBLISHED):
-        raise ListingError("只有待审核或已发布的信息可以退回修改", "invalid_transition")
+        raise InvalidTransition(_l("只有待审核或已发布的信息可以退回修改"))
     before = _snapshot(listing)
     _move(listing, ListingStatus.DRAFT)
     listing.review_comment = comment
@@ -239,7 +236,7 @@ def request_changes(listing: Listing, comment: str, user: User) -> Listing:
         f"需要修改：{listing.title}",
         f"技术经纪人对“{listing.title}”提出了修改意见：\n{comment}",
     )
-    db.session.commit()
+    db.session.flush()
     return listing
 
 
@@ -249,7 +246,7 @@ def archive_listing(listing: Listing, user: User) -> Listing:
     before = _snapshot(listing)
     _move(listing, ListingStatus.ARCHIVED)
     _audit(user, "listing.archive", listing, before)
-    db.session.commit()
+    db.session.flush()
     return listing
 
 
@@ -257,11 +254,11 @@ def restore_listing(listing: Listing, user: User) -> Listing:
     """Bring an archived listing back as a draft, to edit and resubmit."""
     ensure(user, Action.EDIT_LISTING, listing)
     if listing.status is not ListingStatus.ARCHIVED:
-        raise ListingError("只有已下架的信息可以恢复", "invalid_transition")
+        raise InvalidTransition(_l("只有已下架的信息可以恢复"))
     before = _snapshot(listing)
     _move(listing, ListingStatus.DRAFT)
     _audit(user, "listing.restore", listing, before)
-    db.session.commit()
+    db.session.flush()
     return listing
 
 
@@ -269,11 +266,11 @@ def renew_listing(listing: Listing, user: User, *, today: date | None = None) ->
     """Extend a published listing (expired or not) to 12 months from today."""
     ensure(user, Action.EDIT_LISTING, listing)
     if listing.status is not ListingStatus.PUBLISHED:
-        raise ListingError("只有已发布的信息可以续期", "invalid_state")
+        raise InvalidTransition(_l("只有已发布的信息可以续期"), code="invalid_state")
     before = _snapshot(listing)
     listing.expires_at = default_expiry(today)
     _audit(user, "listing.renew", listing, before)
-    db.session.commit()
+    db.session.flush()
     return listing
 
 
@@ -288,7 +285,7 @@ def change_status(
     try:
         target = ListingStatus(status)
     except ValueError as exc:
-        raise ValidationFailed({"status": "不是可选的状态"}) from exc
+        raise ValidationFailed({"status": _l("不是可选的状态")}) from exc
     if target is listing.status:
         return listing
     match target:
@@ -310,4 +307,3 @@ def record_view(listing: Listing) -> None:
     db.session.execute(
         update(model).where(model.id == listing.id).values(view_count=model.view_count + 1)
     )
-    db.session.commit()

@@ -6,11 +6,12 @@ theirs); giving it again replaces it. The verdicts are the evaluation data of th
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.auth.models import User
+from portal.domain_errors import InvalidTransition, PermissionDenied, ValidationFailed
 from portal.extensions import db
-from portal.listings.errors import ListingError, ValidationFailed
 from portal.matches.models import FeedbackReason, Match, MatchFeedback
 from portal.security import Action, ensure
 
@@ -31,18 +32,18 @@ def give_feedback(
     """Record (or replace) the user's organization's verdict on a technology-need match."""
     ensure(user, Action.GIVE_MATCH_FEEDBACK, match)
     if user.organization_id is None:
-        raise ListingError("反馈需要先加入一个机构", "no_organization")
+        raise PermissionDenied(_l("反馈需要先加入一个机构"), code="no_organization")
     if match.technology_id is None or match.need_id is None:
-        raise ListingError("只有平台推荐的技术与需求匹配可以反馈", "not_a_pair")
+        raise InvalidTransition(_l("只有平台推荐的技术与需求匹配可以反馈"), code="not_a_pair")
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
-        raise ValidationFailed({"comment": f"补充说明不超过 {MAX_COMMENT} 字"})
+        raise ValidationFailed({"comment": _l("补充说明不超过 %(limit)d 字", limit=MAX_COMMENT)})
     chosen: FeedbackReason | None = None
     if not relevant:
         try:
             chosen = FeedbackReason(reason or "")
         except ValueError as exc:
-            raise ValidationFailed({"reason": "请选择不相关的原因"}) from exc
+            raise ValidationFailed({"reason": _l("请选择不相关的原因")}) from exc
     entry = db.session.scalar(
         select(MatchFeedback).where(
             MatchFeedback.match_id == match.id,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 
 from portal.audit.service import record_change
 from portal.auth.models import User
+from portal.domain_errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from portal.extensions import db
-from portal.listings.errors import ListingError, ValidationFailed
 from portal.listings.kinds import Listing, ListingKind, kind_of
 from portal.listings.models import ListingStatus, Need, Technology
 from portal.matches.models import MATCH_TRANSITIONS, Match, MatchState
@@ -39,14 +40,14 @@ def express_interest(listing: Listing, message: str, user: User) -> Match:
     """
     ensure(user, Action.CONTACT_OWNER, listing)
     if user.organization is None:
-        raise ListingError("联系发布方需要先加入一个机构", "no_organization")
+        raise PermissionDenied(_l("联系发布方需要先加入一个机构"), code="no_organization")
     if listing.status is not ListingStatus.PUBLISHED or listing.is_expired(utcnow().date()):
-        raise ListingError("该信息未发布或已过期，不能联系", "not_published")
+        raise InvalidTransition(_l("该信息未发布或已过期，不能联系"), code="not_published")
     message = (message or "").strip()
     if not message:
-        raise ValidationFailed({"message": "请写一段留言，说明您的需求或合作设想"})
+        raise ValidationFailed({"message": _l("请写一段留言，说明您的需求或合作设想")})
     if len(message) > MAX_MESSAGE:
-        raise ValidationFailed({"message": f"留言不超过 {MAX_MESSAGE} 字"})
+        raise ValidationFailed({"message": _l("留言不超过 %(limit)d 字", limit=MAX_MESSAGE)})
     kind = kind_of(listing)
     already = db.session.scalar(
         select(Match.id).where(
@@ -56,7 +57,7 @@ def express_interest(listing: Listing, message: str, user: User) -> Match:
         )
     )
     if already:
-        raise ListingError("贵机构已联系过该发布方，对接正在进行中", "already_contacted")
+        raise Conflict(_l("贵机构已联系过该发布方，对接正在进行中"), code="already_contacted")
     match = Match(
         contacting_org_id=user.organization_id,
         contacted_by_id=user.id,
@@ -94,13 +95,19 @@ def move_match(
     try:
         target = MatchState(state)
     except ValueError as exc:
-        raise ValidationFailed({"state": "不是可选的状态"}) from exc
+        raise ValidationFailed({"state": _l("不是可选的状态")}) from exc
     if target is not match.state and target not in MATCH_TRANSITIONS[match.state]:
         raise ValidationFailed(
-            {"state": f"不能从“{STATE_NAMES[match.state]}”转为“{STATE_NAMES[target]}”"}
+            {
+                "state": _l(
+                    "不能从“%(source)s”转为“%(target)s”",
+                    source=STATE_NAMES[match.state],
+                    target=STATE_NAMES[target],
+                )
+            }
         )
     if feedback is not None and len(feedback) > MAX_FEEDBACK:
-        raise ValidationFailed({"feedback": f"不超过 {MAX_FEEDBACK} 字"})
+        raise ValidationFailed({"feedback": _l("不超过 %(limit)d 字", limit=MAX_FEEDBACK)})
     before = {"state": match.state.value, "feedback": match.feedback}
     match.state = target
     match.state_changed_at = utcnow()

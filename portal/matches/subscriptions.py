@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.auth.models import User
+from portal.domain_errors import PermissionDenied
 from portal.extensions import db
-from portal.listings.errors import ListingError
 from portal.listings.kinds import Listing, ListingKind, kind_of
 from portal.listings.models import ListingStatus
 from portal.matches.listing_matches import can_see_matches, subscription_of
@@ -24,7 +25,7 @@ DIGEST_SHOWN = 10
 def subscribe(user: User, listing: Listing) -> MatchSubscription:
     """Idempotent: subscribing twice keeps the one subscription."""
     if listing.status is not ListingStatus.PUBLISHED or not can_see_matches(user, listing):
-        raise ListingError("只能订阅您可以查看匹配结果的已发布信息", "forbidden")
+        raise PermissionDenied(_l("只能订阅您可以查看匹配结果的已发布信息"))
     existing = subscription_of(user, listing)
     if existing is not None:
         return existing

@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from portal.domain_errors import Refusal, ValidationFailed
 from portal.extensions import db
-from portal.listings.errors import ListingError, ValidationFailed
 from portal.listings.kinds import Listing, ListingKind
 from portal.listings.models import ListingStatus
 from portal.matches import service
@@ -59,7 +59,7 @@ def contact(entity: str, listing_id: int) -> str | Response | tuple[str, int]:
         except ValidationFailed as exc:
             db.session.rollback()
             form.message.errors = list(exc.fields.values())
-        except ListingError as exc:
+        except Refusal as exc:
             db.session.rollback()
             flash(exc.message, "warning")
             return redirect(url_for(f"{pages}.detail", listing_id=listing.id))
@@ -104,7 +104,7 @@ def move(match_id: int) -> Response:
         abort(400)
     try:
         service.move_match(match, form.state.data, current_user, form.feedback.data)
-    except ListingError as exc:
+    except Refusal as exc:
         db.session.rollback()
         flash(" ".join(exc.fields.values()) or exc.message, "danger")
     else:
@@ -149,7 +149,7 @@ def feedback(match_id: int) -> Response:
             form.reason.data or None,
             form.comment.data or "",
         )
-    except ListingError as exc:
+    except Refusal as exc:
         db.session.rollback()
         flash(" ".join(exc.fields.values()) or exc.message, "danger")
     else:
@@ -180,11 +180,7 @@ def subscription(entity: str, listing_id: int) -> Response:
         unsubscribe(current_user, listing)
         flash(_("已取消订阅"), "success")
     else:
-        try:
-            subscribe(current_user, listing)
-        except ListingError:
-            db.session.rollback()
-            abort(403)
+        subscribe(current_user, listing)
         flash(_("已订阅：有新的匹配时每天最多提醒一次（站内通知和邮件）"), "success")
     return redirect(url_for(f"{pages}.detail", listing_id=listing.id))
 

@@ -43,4 +43,5 @@ def make_listing(
     if published_by is not None:
         submit_listing(listing, owner)
         publish_listing(listing, published_by)
+    db.session.commit()
     return listing

@@ -8,12 +8,11 @@ from decimal import Decimal
 import pytest
 from flask import Flask
 from sqlalchemy import select
-from werkzeug.exceptions import Forbidden
 
 from portal.audit.models import AuditLog
 from portal.auth.models import User
+from portal.domain_errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from portal.extensions import db
-from portal.listings.errors import ListingError, ValidationFailed
 from portal.listings.kinds import ListingKind
 from portal.listings.models import ListingStatus
 from portal.listings.reminders import send_expiry_reminders
@@ -114,9 +113,9 @@ def test_create_refuses_bad_data_and_wrong_roles(app: Flask, people: dict[str, U
     with pytest.raises(ValidationFailed) as failure:
         create_listing(ListingKind.NEED, {"title": "x"}, people["enterprise"])
     assert set(failure.value.fields) == {"title", "summary"}
-    with pytest.raises(Forbidden):
+    with pytest.raises(PermissionDenied):
         create_listing(ListingKind.NEED, listing_data(ListingKind.NEED), people["researcher"])
-    with pytest.raises(Forbidden):
+    with pytest.raises(PermissionDenied):
         create_listing(
             ListingKind.TECHNOLOGY, listing_data(ListingKind.TECHNOLOGY), people["broker"]
         )
@@ -131,7 +130,7 @@ def test_staff_may_post_for_an_organization_and_is_audited(
     )
     assert need.owner_org_id == org.id
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "listing.create"))
-    with pytest.raises(Forbidden):
+    with pytest.raises(PermissionDenied):
         create_listing(
             ListingKind.NEED, listing_data(ListingKind.NEED), people["enterprise"], owner=org
         )
@@ -161,15 +160,15 @@ def test_full_workflow_with_review_comment_and_audit(app: Flask, people: dict[st
 def test_publishing_needs_the_broker_role(app: Flask, people: dict[str, User]) -> None:
     listing = make_listing(ListingKind.TECHNOLOGY, people["researcher"])
     submit_listing(listing, people["researcher"])
-    with pytest.raises(Forbidden):
+    with pytest.raises(PermissionDenied):
         publish_listing(listing, people["researcher"])
-    with pytest.raises(Forbidden):
+    with pytest.raises(PermissionDenied):
         change_status(listing, "published", people["enterprise"])
 
 
 def test_invalid_transitions_are_refused(app: Flask, people: dict[str, User]) -> None:
     listing = make_listing(ListingKind.TECHNOLOGY, people["researcher"])
-    with pytest.raises(ListingError) as failure:
+    with pytest.raises(InvalidTransition) as failure:
         publish_listing(listing, people["broker"])
     assert failure.value.code == "invalid_transition"
     with pytest.raises(ValidationFailed):
@@ -190,9 +189,9 @@ def test_owner_edit_of_published_listing_returns_it_to_review(
 
 def test_other_organizations_cannot_edit_or_delete(app: Flask, people: dict[str, User]) -> None:
     listing = make_listing(ListingKind.TECHNOLOGY, people["researcher"])
-    with pytest.raises(Forbidden):
+    with pytest.raises(PermissionDenied):
         update_listing(listing, {"title": "被改掉的标题"}, people["other_researcher"])
-    with pytest.raises(Forbidden):
+    with pytest.raises(PermissionDenied):
         delete_listing(listing, people["other_researcher"])
     delete_listing(listing, people["researcher"])
 
@@ -240,6 +239,6 @@ def test_untouched_suggestions_do_not_block_deletion(app: Flask, people: dict[st
     contacted = make_listing(ListingKind.TECHNOLOGY, people["researcher"], title="另一项技术成果")
     db.session.add(Match(technology_id=contacted.id, need_id=need.id, state=MatchState.CONTACTED))
     db.session.commit()
-    with pytest.raises(ListingError) as refused:
+    with pytest.raises(Conflict) as refused:
         delete_listing(contacted, people["researcher"])
     assert refused.value.code == "has_matches"

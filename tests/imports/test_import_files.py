@@ -154,7 +154,7 @@ def test_files_that_are_not_tables_are_refused(people: dict[str, User]) -> None:
 
 
 def test_only_staff_import(people: dict[str, User]) -> None:
-    from werkzeug.exceptions import Forbidden
+    from portal.domain_errors import PermissionDenied
 
-    with pytest.raises(Forbidden):
+    with pytest.raises(PermissionDenied):
         import_listings("technology", "a.csv", (HEADER + ROWS[0]).encode(), people["researcher"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.auth.models import User
+from portal.extensions import db
 from portal.listings.kinds import Listing, ListingKind
 from portal.listings.service import create_listing, publish_listing, submit_listing
 
@@ -42,4 +43,5 @@ def make_published(kind: ListingKind, owner: User, broker: User, **fields: Any) 
     listing = create_listing(kind, dict(fields), owner)
     submit_listing(listing, owner)
     publish_listing(listing, broker)
+    db.session.commit()
     return listing

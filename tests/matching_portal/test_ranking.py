@@ -56,19 +56,20 @@ def test_moved_matches_keep_their_state_and_feedback_survives_dropping_out(
     need = make_published(ListingKind.NEED, people["enterprise"], people["broker"], **STORAGE_NEED)
     match = _pairs()[(battery.id, need.id)]
     move_match(match, "contacted", people["broker"])
+    db.session.commit()
     old_score = match.score
 
     # a broker edits the technology (it stays published): re-ranked, the state stays
     extra = "钠离子电池储能系统已在厦门两个工业园区削峰填谷示范运行。"
     update_listing(battery, {"description": BATTERY["description"] + extra}, people["broker"])
-    db.session.expire_all()
+    db.session.commit()
     match = _pairs()[(battery.id, need.id)]
     assert match.state is MatchState.CONTACTED and match.is_current
     assert match.score != old_score
 
     # archiving the technology takes it out of rankings; the contacted pair stays, not current
     archive_listing(battery, people["broker"])
-    db.session.expire_all()
+    db.session.commit()
     match = _pairs()[(battery.id, need.id)]
     assert match.state is MatchState.CONTACTED and match.is_current is False
 
@@ -88,8 +89,9 @@ def test_bare_suggestions_go_when_a_listing_closes_feedback_keeps_them(
     )
     pairs = _pairs()
     give_feedback(pairs[(battery.id, need.id)], people["enterprise"], False, "price")
+    db.session.commit()
     archive_listing(battery, people["broker"])
-    db.session.expire_all()
+    db.session.commit()
     pairs = _pairs()
     assert (battery.id, other_need.id) not in pairs  # a bare suggestion is deleted
     kept = pairs[(battery.id, need.id)]  # the one with feedback stays, flagged

@@ -45,6 +45,7 @@ def test_publishing_makes_a_technology_findable(
     assert found("钠离子电池") == []  # drafts are not public
     submit_listing(draft, people_for_search["researcher"])
     publish_listing(draft, people_for_search["broker"])
+    db.session.commit()
     assert found("钠离子电池") == [draft.id]
     assert found("蓄能") == [draft.id]  # 储能 = 蓄能 in the synonym table
     assert backlog() == 0
@@ -85,6 +86,7 @@ def test_archiving_and_expiry_remove_a_listing(
     )
     assert set(found("钠离子电池")) == {tech.id, other.id}
     archive_listing(tech, people_for_search["researcher"])
+    db.session.commit()
     assert found("钠离子电池") == [other.id]
 
     # Expiry is a date passing, not a write: `search sync` removes what expired since.
