@@ -28,4 +28,6 @@ fi
 echo "PostgreSQL: ${TEST_DATABASE_URL:-not available}"
 echo "Elasticsearch: ${TEST_ELASTICSEARCH_URL:-not available}"
 .venv/bin/ruff check .
+# The import contracts in pyproject.toml ([tool.importlinter]): a broken one fails the run.
+.venv/bin/lint-imports
 exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,1 @@
+"""Developer tools kept with the repository; the application never imports them."""
