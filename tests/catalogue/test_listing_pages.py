@@ -193,7 +193,10 @@ def test_publishing_without_the_broker_role_is_403(
     assert client.get("/catalogue/review").status_code == 403
     assert client.get("/catalogue/?status=submitted").status_code == 403
     auth.logout()
-    assert client.post(f"/catalogue/{listing.id}/publish").status_code == 302  # to log-in
+    anonymous = client.post(f"/catalogue/{listing.id}/publish")
+    assert anonymous.status_code == 302 and "/auth/login" in anonymous.location
+    db.session.refresh(listing)
+    assert listing.status is ListingStatus.SUBMITTED
 
 
 def test_ids_of_other_kinds_and_unpublished_listings_are_not_found(
