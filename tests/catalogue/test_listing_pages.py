@@ -192,7 +192,10 @@ def test_publishing_without_the_broker_role_is_403(
     assert client.get("/catalogue/review").status_code == 403
     assert client.get("/catalogue/?status=submitted").status_code == 403
     auth.logout()
-    assert client.post(f"/catalogue/{listing.id}/publish").status_code == 302  # to log-in
+    anonymous = client.post(f"/catalogue/{listing.id}/publish")
+    assert anonymous.status_code == 302 and "/auth/login" in anonymous.location
+    db.session.refresh(listing)
+    assert listing.status is ListingStatus.SUBMITTED
 
 
 def test_ids_of_other_kinds_and_unpublished_listings_are_not_found(
@@ -221,8 +224,30 @@ def test_contact_rules(
     assert client.post(f"/matches/contact/need/{need.id}", data={"message": ""}).status_code == 400
     long = client.post(f"/matches/contact/need/{need.id}", data={"message": "长" * 1001})
     assert long.status_code == 400 and "不超过 1000 字" in long.get_data(as_text=True)
-    assert client.post(f"/matches/{1}/move", data={"state": "contracted"}).status_code in (403, 404)
     assert client.get("/matches/?state=won").status_code == 400
+
+
+def test_only_staff_move_matches_and_a_missing_match_is_404(
+    app: Flask, client: FlaskClient, auth: AuthActions, people: dict[str, User]
+) -> None:
+    technology = make_listing(
+        ListingKind.TECHNOLOGY, people["researcher"], published_by=people["broker"]
+    )
+    need = make_listing(ListingKind.NEED, people["enterprise"], published_by=people["broker"])
+    # Publishing may already have suggested this pair; the match is the same either way.
+    pair = {"technology_id": technology.id, "need_id": need.id}
+    match = db.session.scalar(select(Match).filter_by(**pair))
+    if match is None:
+        match = Match(**pair)
+        db.session.add(match)
+        db.session.commit()
+    auth.login("other@test.xm")  # on neither side of the match, and not staff
+    moved = client.post(f"/matches/{match.id}/move", data={"state": "contacted"})
+    assert moved.status_code == 403
+    db.session.refresh(match)
+    assert match.state is MatchState.SUGGESTED
+    missing = client.post(f"/matches/{match.id + 1}/move", data={"state": "contacted"})
+    assert missing.status_code == 404
 
 
 def test_wrong_filter_values_are_400(app: Flask, client: FlaskClient) -> None:

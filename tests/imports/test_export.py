@@ -117,11 +117,16 @@ def test_only_staff_export_by_status(
     client: FlaskClient, auth: AuthActions, people: dict[str, User], role: str | None
 ) -> None:
     make_listing(ListingKind.TECHNOLOGY, people["researcher"], title="未发布的成果")
+    make_listing(
+        ListingKind.TECHNOLOGY, people["researcher"], published_by=people["broker"], title="已发布"
+    )
     if role:
         auth.login(people[role].email)
     # As on the list pages: a status is a staff filter.
     assert client.get("/export/catalogue.csv?status=draft").status_code == 403
-    assert client.get("/export/catalogue.csv").status_code == 200
+    public = client.get("/export/catalogue.csv")
+    assert public.status_code == 200
+    assert [row["标题"] for row in rows_of(public.data)] == ["已发布"]  # drafts stay out
     auth.logout()
     auth.login("broker@test.xm")
     drafts = rows_of(client.get("/export/catalogue.csv?status=draft").data)
