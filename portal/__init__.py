@@ -109,18 +109,26 @@ def select_locale() -> str:
 
 def configure_blueprints(app: Flask) -> None:
     from portal.admin import bp as admin_bp
-    from portal.api import bp as api_bp
-    from portal.api import token_pages
+    from portal.api import create_api_blueprint, token_pages
     from portal.auth import bp as auth_bp
+    from portal.classification import api as classification_api
     from portal.classification import bp as classification_bp
     from portal.imports.export_views import bp as exports_bp
     from portal.imports.views import bp as imports_bp
+    from portal.listings import api as listings_api
     from portal.listings.views import catalogue_bp, needs_bp
     from portal.main import bp as main_bp
+    from portal.matches import api as matches_api
     from portal.matches.views import bp as matches_bp
     from portal.notifications.views import bp as notifications_bp
+    from portal.orgs import api as orgs_api
     from portal.orgs import bp as orgs_bp
+    from portal.search_index import api as search_api
     from portal.search_index.views import bp as search_bp
+
+    api_bp = create_api_blueprint(
+        [listings_api.API, orgs_api.API, search_api.API, classification_api.API, matches_api.API]
+    )
 
     listing_bps = (catalogue_bp, needs_bp, matches_bp, notifications_bp, imports_bp, exports_bp)
     pages = (main_bp, auth_bp, orgs_bp, admin_bp, api_bp, token_pages, search_bp)

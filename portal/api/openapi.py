@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from portal.api.fields import json_schema
-
-if TYPE_CHECKING:
-    from portal.api.routes import ApiRoute, Schema
+from portal.api.routing import ApiRoute, Schema
 
 STATUS_TEXT = {
     400: "请求格式错误（如 JSON 无法解析）",

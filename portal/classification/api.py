@@ -6,6 +6,7 @@ from typing import Any
 
 from portal.api.errors import ApiError, invalid
 from portal.api.fields import Field, checked_payload, json_body
+from portal.api.routing import ApiRoute, ApiSection, Schema
 from portal.classification.classifiers import (
     MAX_TEXT_CHARS,
     classify_carbon_text,
@@ -75,3 +76,29 @@ def classify_area() -> dict[str, Any]:
             for candidate in suggest_areas(_text_from_request())
         ]
     }
+
+
+API = ApiSection(
+    routes=tuple(
+        ApiRoute(
+            "POST",
+            f"/classify/{name}",
+            view,
+            summary,
+            "classification",
+            "none",
+            request_schema="ClassifyText",
+            response_schema=schema,
+            errors=(400, 413, 415, 422),
+        )
+        for name, view, summary, schema in (
+            ("carbon", classify_carbon, "文本的低碳类型", "CarbonType"),
+            ("area", classify_area, "为文本推荐技术领域", "AreaCandidates"),
+        )
+    ),
+    schemas={
+        "ClassifyText": Schema(TEXT_REQUEST_FIELDS, writable_only=True),
+        "CarbonType": Schema(CARBON_RESULT_FIELDS),
+        "AreaCandidates": Schema(AREA_RESULT_FIELDS),
+    },
+)

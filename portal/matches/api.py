@@ -9,6 +9,7 @@ from flask import request
 from portal.api.auth import caller, require
 from portal.api.errors import invalid, not_found
 from portal.api.fields import Field
+from portal.api.routing import ApiRoute, ApiSection, QueryParam, Schema
 from portal.extensions import db
 from portal.listings.kinds import Listing
 from portal.listings.models import ListingStatus, Need, Technology
@@ -102,3 +103,34 @@ def technology_matches(item_id: int) -> dict[str, Any]:
     technology = _visible(Technology, item_id, "技术")
     require(Action.VIEW_LISTING_MATCHES, technology)
     return _answer(technology, "need")
+
+
+MATCH_QUERY = (QueryParam("limit", "integer", "返回条数，默认 10，最多 50"),)
+
+API = ApiSection(
+    routes=(
+        ApiRoute(
+            "GET",
+            "/needs/<int:item_id>/matches",
+            need_matches,
+            "需求的匹配技术（附解释）",
+            "matches",
+            "optional",
+            response_schema="MatchList",
+            query=MATCH_QUERY,
+            errors=(404, 422),
+        ),
+        ApiRoute(
+            "GET",
+            "/technologies/<int:item_id>/matches",
+            technology_matches,
+            "技术的匹配需求（发布方和经纪人可见）",
+            "matches",
+            "required",
+            response_schema="MatchList",
+            query=MATCH_QUERY,
+            errors=(401, 403, 404, 422),
+        ),
+    ),
+    schemas={"MatchList": Schema(MATCH_LIST_FIELDS)},
+)

@@ -8,6 +8,9 @@ from flask import request
 
 from portal.api.errors import ApiError
 from portal.api.fields import Field
+from portal.api.routing import PAGING, ApiRoute, ApiSection, QueryParam, Schema
+from portal.listings.models import TransferMode
+from portal.orgs.models import XIAMEN_DISTRICTS, OrgKind
 from portal.search_index.query_args import SearchArgsError, parse_search_args
 from portal.search_index.service import run_search
 
@@ -56,3 +59,38 @@ def search_items() -> dict[str, Any]:
         "backend": result.backend,
         "did_you_mean": result.did_you_mean,
     }
+
+
+SEARCH_QUERY = (
+    QueryParam("q", "string", "查询词（超过 200 字截断；为空时按最新浏览）"),
+    QueryParam("type", "string", "类型", ("technology", "need", "organization")),
+    *PAGING,
+    QueryParam("mode", "string", "排序方式", ("hybrid", "lexical", "vector")),
+    QueryParam("area", "string", "方案技术领域代码（可重复）"),
+    QueryParam("area_action", "string", "方案行动代码（可重复）"),
+    QueryParam("kind", "string", "技术或产品", ("technology", "product")),
+    QueryParam("trl", "integer", "成熟度（可重复）"),
+    QueryParam("trl_min", "integer", "最低 TRL"),
+    QueryParam("trl_max", "integer", "最高 TRL"),
+    QueryParam("transfer_modes", "string", "转化方式（可重复）", tuple(TransferMode)),
+    QueryParam("org_kind", "string", "机构类型", tuple(OrgKind)),
+    QueryParam("district", "string", "所在区", XIAMEN_DISTRICTS),
+    QueryParam("carbon_type", "string", "低碳 / 零碳 / 负碳", ("negative", "zero", "low", "none")),
+)
+
+API = ApiSection(
+    routes=(
+        ApiRoute(
+            "GET",
+            "/search",
+            search_items,
+            "全文检索技术、需求和机构",
+            "search",
+            "none",
+            response_schema="SearchResults",
+            query=SEARCH_QUERY,
+            errors=(400,),
+        ),
+    ),
+    schemas={"SearchResults": Schema(SEARCH_RESULT_FIELDS)},
+)

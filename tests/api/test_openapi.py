@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.api.openapi import openapi_path
-from portal.api.routes import API_PREFIX
+from portal.api.routing import API_PREFIX
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 

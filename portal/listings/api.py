@@ -10,21 +10,24 @@ from flask import request
 from portal.api.auth import caller, require
 from portal.api.errors import ApiError, invalid, not_found
 from portal.api.fields import Field, checked_payload, json_body
-from portal.api.listing_fields import (
+from portal.api.pagination import paginated
+from portal.api.routing import ApiSection, QueryParam, resource_routes, resource_schemas
+from portal.auth.models import User
+from portal.extensions import db
+from portal.listings import service as listings_service
+from portal.listings.api_fields import (
+    MODES,
     NEED_FIELDS,
+    STATUSES,
     TECHNOLOGY_FIELDS,
     WORKFLOW_FIELDS,
     serialize_listing,
 )
-from portal.api.pagination import paginated
-from portal.auth.models import User
-from portal.extensions import db
-from portal.listings import service as listings_service
 from portal.listings.kinds import Listing, ListingKind
 from portal.listings.models import ListingStatus
 from portal.listings.query import ListingFilter, listings_query, parse_listing_filter
 from portal.model_mixins import utcnow
-from portal.orgs.models import Organization
+from portal.orgs.models import XIAMEN_DISTRICTS, Organization, OrgKind
 from portal.security import Action, can
 
 
@@ -135,3 +138,40 @@ class ListingResource:
 
 technologies = ListingResource(ListingKind.TECHNOLOGY, TECHNOLOGY_FIELDS, "技术成果")
 needs = ListingResource(ListingKind.NEED, NEED_FIELDS, "需求")
+
+
+LISTING_QUERY = (
+    QueryParam("area", "string", "方案技术领域代码（行动代码包含其下领域）"),
+    QueryParam("trl_min", "integer", "最低 TRL（需求：所要求的成熟度）"),
+    QueryParam("trl_max", "integer", "最高 TRL"),
+    QueryParam("transfer_mode", "string", "转化方式", MODES),
+    QueryParam("org_kind", "string", "机构类型", tuple(OrgKind)),
+    QueryParam("district", "string", "所在区", XIAMEN_DISTRICTS),
+    QueryParam("org", "integer", "所属机构编号"),
+    QueryParam(
+        "status", "string", "状态；未发布的状态只列出自己机构的（经纪人可见全部）", STATUSES
+    ),
+    QueryParam("sort", "string", "排序：newest 最新，views 最多浏览", ("newest", "views")),
+)
+TECHNOLOGY_QUERY = (
+    QueryParam("kind", "string", "类别", ("technology", "product")),
+    *LISTING_QUERY,
+)
+
+API = ApiSection(
+    routes=(
+        *resource_routes(
+            "technologies",
+            "technologies",
+            technologies,
+            "Technology",
+            TECHNOLOGY_QUERY,
+            "技术成果或产品",
+        ),
+        *resource_routes("needs", "needs", needs, "Need", LISTING_QUERY, "技术需求"),
+    ),
+    schemas={
+        **resource_schemas("Technology", TECHNOLOGY_FIELDS),
+        **resource_schemas("Need", NEED_FIELDS),
+    },
+)

@@ -12,6 +12,7 @@ from portal.api.auth import caller, require
 from portal.api.errors import ApiError, invalid, not_found
 from portal.api.fields import TIMESTAMP_FIELDS, Field, checked_payload, json_body
 from portal.api.pagination import paginated
+from portal.api.routing import ApiSection, QueryParam, resource_routes, resource_schemas
 from portal.extensions import db
 from portal.orgs import service
 from portal.orgs.models import XIAMEN_DISTRICTS, Organization, OrgKind
@@ -151,3 +152,27 @@ def delete_item(item_id: int) -> tuple[str, int]:
         db.session.rollback()
         raise _refused(exc) from exc
     return "", 204
+
+
+class _Resource:
+    """The module's five handlers, as `resource_routes` expects them."""
+
+    list_items = staticmethod(list_items)
+    create_item = staticmethod(create_item)
+    get_item = staticmethod(get_item)
+    update_item = staticmethod(update_item)
+    delete_item = staticmethod(delete_item)
+
+
+ORGANIZATION_QUERY = (
+    QueryParam("kind", "string", "机构类型", tuple(OrgKind)),
+    QueryParam("district", "string", "所在区", XIAMEN_DISTRICTS),
+    QueryParam("verified", "boolean", "只看已认证机构"),
+)
+
+API = ApiSection(
+    routes=resource_routes(
+        "organizations", "organizations", _Resource, "Organization", ORGANIZATION_QUERY, "机构"
+    ),
+    schemas=resource_schemas("Organization", ORGANIZATION_FIELDS),
+)
