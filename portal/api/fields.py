@@ -22,7 +22,7 @@ from portal.api.errors import ApiError, invalid
 @dataclass(frozen=True)
 class Field:
     type: str  # JSON Schema type: string, integer, number, boolean, array, object
-    description: str
+    description: Any  # a string, or a lazy one rendered with the document
     nullable: bool = True
     read_only: bool = False
     create_only: bool = False
@@ -30,6 +30,9 @@ class Field:
     format: str | None = None  # "date", "date-time", "email", "uri"
     max_length: int | None = None
     items: str = "string"  # item type of arrays
+    # Limits, choices and formats are checked by the domain's own validator, which answers with
+    # the same messages as the pages; the API checks only the JSON type.
+    checked_by_domain: bool = False
 
 
 Fields = Mapping[str, Field]
@@ -72,6 +75,8 @@ def _type_error(value: Any, field: Field) -> str | None:
         case "string":
             if not isinstance(value, str):
                 return "应为字符串"
+            if field.checked_by_domain:
+                return None
             if field.max_length is not None and len(value) > field.max_length:
                 return f"不超过 {field.max_length} 个字符"
             if field.enum is not None and value not in field.enum:
@@ -96,6 +101,8 @@ def _type_error(value: Any, field: Field) -> str | None:
             wanted = {"string": str, "integer": int}[field.items]
             if not all(isinstance(item, wanted) and not isinstance(item, bool) for item in value):
                 return f"数组元素应为{TYPE_NAMES[field.items]}"
+            if field.checked_by_domain:
+                return None
             if field.enum is not None and any(item not in field.enum for item in value):
                 return "元素应为以下之一：" + "、".join(field.enum)
     return None
@@ -125,7 +132,7 @@ def json_schema(fields: Fields, *, writable_only: bool = False, creating: bool =
     for name, field in fields.items():
         if writable_only and (field.read_only or (field.create_only and not creating)):
             continue
-        schema: dict[str, Any] = {"type": field.type, "description": field.description}
+        schema: dict[str, Any] = {"type": field.type, "description": str(field.description)}
         if field.nullable:
             schema["nullable"] = True
         if field.read_only and not writable_only:

@@ -17,10 +17,11 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.imports.cells import cell_text, guard_formula
 from portal.imports.columns import EXPORT_HEADERS, OWNER_COLUMN
+from portal.listings.fields import fields_for
 from portal.listings.kinds import KIND_LABELS, STATUS_LABELS, Listing, ListingKind
 from portal.listings.models import Need, Technology
 from portal.listings.query import ListingFilter, listings_query
-from portal.listings.validation import fields_for, listing_values
+from portal.listings.validation import listing_values
 
 BOM = "\ufeff"
 ROWS_PER_CHUNK = 200

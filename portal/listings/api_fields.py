@@ -1,4 +1,9 @@
-"""Fields of technologies, products and needs as the API reads and writes them."""
+"""Fields of technologies, products and needs as the API reads and writes them.
+
+The input fields come from the field specification (`portal.listings.fields`), so the API schema
+states the same limits, choices and wording as the form, and their values are checked by the
+same validator; only identity, workflow and counters are declared here.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +11,53 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import LazyString
+
 from portal.api.fields import TIMESTAMP_FIELDS, Field
-from portal.listings.kinds import IP_STATUSES, Listing, kind_of
+from portal.listings.fields import ListingField, fields_for
+from portal.listings.kinds import Listing, ListingKind, kind_of
 from portal.listings.models import ListingStatus, TechnologyKind, TransferMode
 
 MODES = tuple(mode.value for mode in TransferMode)
 STATUSES = tuple(status.value for status in ListingStatus)
 
-COMMON_FIELDS: dict[str, Field] = {
+
+def _description(spec: ListingField) -> str:
+    parts = [str(spec.label)]
+    if spec.required:
+        parts.append("必填")
+    if spec.max_length and spec.json_type == "string":
+        parts.append(f"最多 {spec.max_length} 字")
+    if spec.help:
+        parts.append(str(spec.help))
+    return "；".join(parts)
+
+
+def _described(spec: ListingField) -> LazyString:
+    """The API's description of a specified field: its label, limits and help text, rendered
+    when the OpenAPI document is (the labels are translated strings)."""
+    return LazyString(_description, spec)
+
+
+def _api_field(spec: ListingField) -> Field:
+    return Field(
+        spec.json_type,
+        _described(spec),
+        nullable=not spec.required,
+        enum=tuple(spec.choices) if spec.choices else None,
+        format=spec.json_format,
+        max_length=spec.max_length if spec.json_type == "string" else None,
+        checked_by_domain=True,
+    )
+
+
+def _specified(kind: ListingKind) -> dict[str, Field]:
+    return {spec.name: _api_field(spec) for spec in fields_for(kind)}
+
+
+# Fields outside the input specification: identity, workflow, ownership and counters.
+RECORD_FIELDS: dict[str, Field] = {
     "id": Field("integer", "编号", nullable=False, read_only=True),
-    "title": Field("string", "标题（2-200 字，必填）", nullable=False, max_length=200),
-    "summary": Field("string", "摘要（10-500 字，必填）", nullable=False, max_length=500),
-    "description": Field("string", "详细介绍", max_length=20000),
-    "area": Field("string", "技术领域：方案分类代码（创建时可省略）", max_length=20),
-    "industry_area": Field("string", "《绿色产业指导目录（2019年版）》分类代码", max_length=20),
-    "keywords": Field("array", "关键词（最多 20 个）"),
-    "transfer_modes": Field("array", "转化方式", enum=MODES),
-    "contact_name": Field("string", "联系人", max_length=80),
-    "contact_email": Field("string", "联系邮箱", format="email", max_length=254),
-    "contact_phone": Field("string", "联系电话", max_length=32),
-    "expires_at": Field("string", "到期日（留空则发布后 12 个月）", format="date"),
     "status": Field(
         "string",
         "流程状态；PATCH 改变状态：提交 submitted，经纪人发布 published、下架 archived，"
@@ -46,7 +78,7 @@ COMMON_FIELDS: dict[str, Field] = {
 }
 
 TECHNOLOGY_FIELDS: dict[str, Field] = {
-    **COMMON_FIELDS,
+    **RECORD_FIELDS,
     "kind": Field(
         "string",
         "类别：技术成果或绿色产品",
@@ -54,27 +86,10 @@ TECHNOLOGY_FIELDS: dict[str, Field] = {
         create_only=True,
         enum=tuple(kind.value for kind in TechnologyKind),
     ),
-    "trl": Field("integer", "技术成熟度 TRL 1-9"),
-    "ip_status": Field("string", "知识产权状态", enum=tuple(IP_STATUSES)),
-    "patent_numbers": Field("array", "专利号，如 CN115123456A"),
-    "price_min": Field("number", "报价下限（万元）"),
-    "price_max": Field("number", "报价上限（万元）"),
-    "carbon_reduction_amount": Field("number", "预期减碳量"),
-    "carbon_reduction_unit": Field("string", "减碳量单位，如 吨CO2/年", max_length=40),
-    "carbon_reduction_basis": Field("string", "减碳量测算依据", max_length=2000),
-    "advantages": Field("string", "相比现有方案的优势", max_length=5000),
-    "application_scenarios": Field("string", "应用场景", max_length=5000),
-    "maturity_evidence": Field("string", "成熟度佐证（中试、示范工程、用户）", max_length=5000),
+    **_specified(ListingKind.TECHNOLOGY),
 }
 
-NEED_FIELDS: dict[str, Field] = {
-    **COMMON_FIELDS,
-    "min_trl": Field("integer", "要求的最低技术成熟度 TRL 1-9"),
-    "budget_min": Field("number", "预算下限（万元）"),
-    "budget_max": Field("number", "预算上限（万元）"),
-    "deadline": Field("string", "期望完成日期", format="date"),
-    "region": Field("string", "地区", max_length=40),
-}
+NEED_FIELDS: dict[str, Field] = {**RECORD_FIELDS, **_specified(ListingKind.NEED)}
 
 # Fields a PATCH hands to the workflow; the rest go to the shared listing validator.
 WORKFLOW_FIELDS = ("status", "review_comment")

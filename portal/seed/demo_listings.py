@@ -18,10 +18,12 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.listings.fields import fields_for
 from portal.listings.kinds import ListingKind
 from portal.listings.models import ListingStatus
+from portal.listings.parsers import MAX_KEYWORD_LENGTH
 from portal.listings.service import default_expiry
-from portal.listings.validation import MAX_KEYWORD_LENGTH, fields_for, validate_listing_data
+from portal.listings.validation import validate_listing_data
 from portal.model_mixins import utcnow
 from portal.orgs.models import Organization
 
@@ -90,7 +92,8 @@ def load_demo_listings(demo_dir: Path) -> DemoLoadReport:
                 continue
             clean, errors = validate_listing_data(kind, _input_values(kind, row))
             if errors:
-                report.skipped.append(f"{filename}:{number} {errors}")
+                reasons = {name: str(message) for name, message in errors.items()}
+                report.skipped.append(f"{filename}:{number} {reasons}")
                 continue
             listing = model(
                 owner_org_id=owner.id,
