@@ -2,9 +2,9 @@
 
 Loaded lazily, once per app: the model named by EMBEDDING_MODEL (a hub name or a local
 folder), else the default multilingual-e5-small fetched by `flask --app wsgi models fetch`
-into instance/models/. When no model can be loaded, matching.embedder falls back to a
+into instance/models/. When no model can be loaded, embeddings.loading falls back to a
 lexical embedder fitted on the platform's own texts and logs a loud warning; the admin
-page shows which one is live (`matching.embedder.embedder_status`).
+page shows which one is live (`embeddings.loading.embedder_status`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from pathlib import Path
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from matching.embedder import TextEmbedder, load_embedder
-from matching.model_fetch import DEFAULT_MODEL_DIRNAME
+from embeddings.fetch import DEFAULT_MODEL_DIRNAME
+from embeddings.loading import load_embedder
+from embeddings.protocol import TextEmbedder
+from matching.fit_texts import bundled_fit_texts
 from search.vectors import HashedNgramVectorizer
 
 _load_lock = threading.Lock()
@@ -31,8 +33,9 @@ def configured_model(app: Flask) -> str:
     return app.config.get("EMBEDDING_MODEL") or str(default_model_folder(app))
 
 
-def _platform_texts() -> list[str]:
-    """Published listing texts, to fit the fallback embedder on the platform's own language."""
+def _fit_texts() -> list[str]:
+    """Published listing texts, then the bundled ones: the fallback learns the platform's
+    language, and can be fitted even on an empty platform."""
     from portal.extensions import db
     from portal.listings.models import ListingStatus, Need, Technology
 
@@ -42,7 +45,7 @@ def _platform_texts() -> list[str]:
             select(model.title, model.description).where(model.status == ListingStatus.PUBLISHED)
         )
         texts.extend(f"{title} {description}" for title, description in rows)
-    return texts
+    return texts + bundled_fit_texts()
 
 
 def get_embedder(app: Flask | None = None) -> TextEmbedder:
@@ -64,7 +67,7 @@ def get_embedder(app: Flask | None = None) -> TextEmbedder:
                     embedder = load_embedder(
                         configured_model(app),
                         cache_path=Path(app.instance_path) / "embeddings.sqlite3",
-                        fit_texts=_platform_texts,
+                        fit_texts=_fit_texts,
                         device=app.config.get("EMBEDDING_DEVICE"),
                         batch_size=app.config.get("EMBEDDING_BATCH_SIZE", 32),
                     )

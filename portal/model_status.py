@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
-from matching.embedder import embedder_status
+from embeddings.loading import embedder_status
 from portal.embeddings import configured_model, get_embedder
 
 

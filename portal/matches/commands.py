@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from matching.embedder import embedder_status
+from embeddings.loading import embedder_status
 from matching.evaluate import RANKING_HEADER, format_table
 from matching.evaluations import evaluate_matching
 from portal.embeddings import get_embedder

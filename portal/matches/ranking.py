@@ -20,7 +20,7 @@ from functools import cached_property
 from flask import current_app
 from sqlalchemy import delete, select
 
-from matching.embedder import TextEmbedder
+from embeddings.protocol import TextEmbedder
 from matching.matcher import (
     DEFAULT_WEIGHTS,
     CandidateIndex,

@@ -24,10 +24,10 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from embeddings.protocol import TextEmbedder
 from portal.embeddings import get_embedder
 from search.elastic import ElasticsearchBackend
 from search.embedded import EmbeddedBackend
-from search.vectors import TextVectorizer
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class SearchBackends:
 
     embedded: EmbeddedBackend
     elastic: ElasticsearchBackend | None
-    vectorizer: TextVectorizer
+    vectorizer: TextEmbedder
     stale_vectors: str | None = None  # the embedder that made the embedded index's vectors
     retry_seconds: float = 30.0
     _elastic_down_until: float = 0.0
@@ -85,14 +85,12 @@ def _marker(directory: Path) -> dict[str, object]:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def write_marker(directory: Path, vectorizer: TextVectorizer) -> None:
+def write_marker(directory: Path, vectorizer: TextEmbedder) -> None:
     marker = {"vectorizer": vectorizer.name, "dim": vectorizer.dim}
     (directory / MARKER_FILE).write_text(json.dumps(marker))
 
 
-def open_embedded(
-    directory: Path, vectorizer: TextVectorizer
-) -> tuple[EmbeddedBackend, str | None]:
+def open_embedded(directory: Path, vectorizer: TextEmbedder) -> tuple[EmbeddedBackend, str | None]:
     """The embedded backend, and the name of the embedder its vectors came from if not this one."""
     directory.mkdir(parents=True, exist_ok=True)
     made_by = _marker(directory).get("vectorizer")
