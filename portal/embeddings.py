@@ -9,19 +9,18 @@ page shows which one is live (`embeddings.loading.embedder_status`).
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import select
 
 from embeddings.fetch import DEFAULT_MODEL_DIRNAME
 from embeddings.loading import load_embedder
 from embeddings.protocol import TextEmbedder
 from matching.fit_texts import bundled_fit_texts
+from portal.app_state import per_app
 from search.vectors import HashedNgramVectorizer
 
-_load_lock = threading.Lock()
 EXTENSION_KEY = "portal.embedder"
 
 
@@ -48,28 +47,22 @@ def _fit_texts() -> list[str]:
     return texts + bundled_fit_texts()
 
 
+def _load(app: Flask) -> TextEmbedder:
+    if app.config.get("EMBEDDER") == "hashed":
+        return HashedNgramVectorizer()
+    with app.app_context():
+        return load_embedder(
+            configured_model(app),
+            cache_path=Path(app.instance_path) / "embeddings.sqlite3",
+            fit_texts=_fit_texts,
+            device=app.config.get("EMBEDDING_DEVICE"),
+            batch_size=app.config.get("EMBEDDING_BATCH_SIZE", 32),
+        )
+
+
 def get_embedder(app: Flask | None = None) -> TextEmbedder:
     """The app's embedder, loaded on first use.
 
     `EMBEDDER = "hashed"` (tests only) swaps in the fast, model-free hashed n-gram vectorizer.
     """
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    embedder = app.extensions.get(EXTENSION_KEY)
-    if embedder is not None:
-        return embedder
-    with _load_lock:
-        embedder = app.extensions.get(EXTENSION_KEY)
-        if embedder is None:
-            if app.config.get("EMBEDDER") == "hashed":
-                embedder = HashedNgramVectorizer()
-            else:
-                with app.app_context():
-                    embedder = load_embedder(
-                        configured_model(app),
-                        cache_path=Path(app.instance_path) / "embeddings.sqlite3",
-                        fit_texts=_fit_texts,
-                        device=app.config.get("EMBEDDING_DEVICE"),
-                        batch_size=app.config.get("EMBEDDING_BATCH_SIZE", 32),
-                    )
-            app.extensions[EXTENSION_KEY] = embedder
-    return embedder
+    return per_app(app, EXTENSION_KEY, _load)

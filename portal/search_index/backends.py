@@ -22,9 +22,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 
 from embeddings.protocol import TextEmbedder
+from portal.app_state import per_app
 from portal.embeddings import get_embedder
 from search.elastic import ElasticsearchBackend
 from search.embedded import EmbeddedBackend
@@ -132,19 +133,9 @@ def _open(app: Flask) -> SearchBackends:
     )
 
 
-_open_lock = threading.Lock()
-
-
 def get_backends(app: Flask | None = None) -> SearchBackends:
     """The app's backends, opened on first use (the embedder loads then too)."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    backends = app.extensions.get(EXTENSION_KEY)
-    if backends is None:
-        with _open_lock:
-            backends = app.extensions.get(EXTENSION_KEY)
-            if backends is None:
-                backends = app.extensions[EXTENSION_KEY] = _open(app)
-    return backends
+    return per_app(app, EXTENSION_KEY, _open)
 
 
 def reset_backends(app: Flask) -> None:
