@@ -11,7 +11,7 @@ from flask import Flask
 from matching.area import AreaCandidate, AreaClassifier
 from matching.carbon import CarbonClassification, CarbonClassifier
 from portal.app_state import per_app
-from portal.embeddings import get_embedder
+from portal.embeddings.service import get_embedder
 
 CARBON_KEY = "portal.carbon_classifier"
 AREA_KEY = "portal.area_classifier"

@@ -31,7 +31,7 @@ from matching.matcher import (
     rank_needs_for_technology,
     rank_technologies_for_need,
 )
-from portal.embeddings import get_embedder
+from portal.embeddings.service import get_embedder
 from portal.extensions import db
 from portal.listings.models import Need, Technology
 from portal.matches.models import Match, MatchFeedback, MatchRun, MatchState

@@ -26,7 +26,7 @@ from flask import Flask
 
 from embeddings.protocol import TextEmbedder
 from portal.app_state import per_app
-from portal.embeddings import get_embedder
+from portal.embeddings.service import get_embedder
 from search.elastic import ElasticsearchBackend
 from search.embedded import EmbeddedBackend
 

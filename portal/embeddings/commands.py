@@ -7,8 +7,7 @@ from flask import current_app
 
 from embeddings.download import ModelFetchError
 from embeddings.fetch import fetch_default_model, is_model_folder
-from portal.embeddings import configured_model, default_model_folder
-from portal.model_status import embedder_report
+from portal.embeddings.service import configured_model, default_model_folder, embedder_report
 
 models_cli = click.Group("models", help="The embedding model.")
 
