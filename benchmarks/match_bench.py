@@ -31,7 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from matching.embedder import SentenceTransformerEmbedder  # noqa: E402
+from embeddings.sentence_transformer import SentenceTransformerEmbedder  # noqa: E402
 from matching.evaluate import read_labeled_pairs  # noqa: E402
 from matching.matcher import build_index, rank_technologies_for_need  # noqa: E402
 from matching.profiles import TRANSFER_MODES, NeedProfile, TechnologyProfile  # noqa: E402

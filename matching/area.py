@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.embedder import TextEmbedder
+from embeddings.protocol import TextEmbedder
 from matching.taxonomy import GreenCatalogueRow, PlanArea, green_catalogue_rows, plan_areas
 from search.tokenize import normalize
 

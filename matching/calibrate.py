@@ -13,9 +13,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from matching.embedder import TextEmbedder, load_embedder
+from embeddings.loading import load_embedder
+from embeddings.protocol import TextEmbedder
 from matching.evaluate import RANKING_HEADER, RankingMetrics, format_table, read_labeled_pairs
 from matching.evaluations import PairsRanker
+from matching.fit_texts import bundled_fit_texts
 from matching.matcher import DEFAULT_WEIGHTS, MatchWeights
 
 SEMANTIC_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
@@ -56,7 +58,7 @@ def calibrate_weights(
 def main(argv: list[str]) -> None:
     path = Path(argv[0])
     model = argv[1] if len(argv) > 1 else "instance/models/multilingual-e5-small"
-    embedder = load_embedder(model, Path("instance/cache/embeddings.sqlite"), None)
+    embedder = load_embedder(model, Path("instance/cache/embeddings.sqlite"), bundled_fit_texts)
     result = calibrate_weights(path, embedder)
     print(f"{result.tried} weightings tried; best: {result.weights}")
     print(format_table(RANKING_HEADER, [result.metrics.row()]))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from embeddings.protocol import TextEmbedder
 from matching.carbon_data import (
     CARBON_LABELS,
     CARBON_TYPES,
@@ -27,7 +28,6 @@ from matching.carbon_data import (
     carbon_rules,
     labeled_examples,
 )
-from matching.embedder import TextEmbedder
 from matching.taxonomy import plan_area_by_code
 from search.tokenize import normalize
 

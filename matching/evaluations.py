@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from embeddings.protocol import TextEmbedder
 from matching.area import AreaClassifier
 from matching.carbon import CarbonClassifier
 from matching.carbon_data import LabeledText, labeled_examples, read_labeled_texts
-from matching.embedder import TextEmbedder
 from matching.evaluate import (
     ClassificationReport,
     LabeledPairs,

@@ -24,7 +24,7 @@ from typing import Literal
 
 import numpy as np
 
-from matching.embedder import TextEmbedder
+from embeddings.protocol import TextEmbedder
 from matching.explain import (
     CHECK_LABELS,
     FitCheck,

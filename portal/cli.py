@@ -14,11 +14,11 @@ from portal.api.cli import token_command
 from portal.auth.models import Role
 from portal.auth.service import AccountError, create_user
 from portal.classification.commands import classify_cli
+from portal.embeddings.commands import models_cli
 from portal.extensions import db
 from portal.imports.commands import import_command
 from portal.listings.commands import listings_cli
 from portal.matches.commands import match_cli
-from portal.models_cli import models_cli
 from portal.orgs.models import Organization
 from portal.search_index.commands import search_cli
 from portal.seed.accounts import ensure_demo_accounts

@@ -18,12 +18,12 @@ from typing import Protocol
 
 import numpy as np
 
+from embeddings.protocol import TextEmbedder
 from search.analysis import IndexedText, QueryTerms, index_text, query_terms
 from search.documents import SearchDocument, SearchHit, SearchQuery, SearchResult
 from search.hybrid import reciprocal_rank_fusion
 from search.snippets import highlight
 from search.tokenize import domain_terms, normalize
-from search.vectors import TextVectorizer
 
 DocKey = tuple[str, int]
 BatchWriter = Callable[[Sequence[SearchDocument], Sequence[IndexedText], bool], None]
@@ -95,7 +95,7 @@ class RankedBackend(ABC):
 
     name: str
 
-    def __init__(self, vectorizer: TextVectorizer | None, min_similarity: float) -> None:
+    def __init__(self, vectorizer: TextEmbedder | None, min_similarity: float) -> None:
         self.vectorizer = vectorizer
         self.min_similarity = min_similarity
 

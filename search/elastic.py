@@ -19,6 +19,7 @@ from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
 from elasticsearch import Elasticsearch, NotFoundError
 
+from embeddings.protocol import TextEmbedder
 from search import backend as ranking
 from search.analysis import FIELD_WEIGHTS, TOKEN_FIELDS, IndexedText, QueryTerms
 from search.backend import DocKey, RankedBackend, Retrieved, StoredText
@@ -32,7 +33,6 @@ from search.documents import (
     facet_values,
 )
 from search.tokenize import domain_terms, normalize
-from search.vectors import TextVectorizer
 
 FACET_BUCKETS = 100
 BULK_TIMEOUT_S = 120.0
@@ -114,7 +114,7 @@ class ElasticsearchBackend(RankedBackend):
     def __init__(
         self,
         url: str,
-        vectorizer: TextVectorizer | None = None,
+        vectorizer: TextEmbedder | None = None,
         index_prefix: str = "lowcarbon-",
         min_similarity: float = 0.05,
         refresh: bool | str = "wait_for",

@@ -25,13 +25,13 @@ from pathlib import Path
 
 import numpy as np
 
+from embeddings.protocol import TextEmbedder
 from search import backend as ranking
 from search.analysis import FIELD_WEIGHTS, TOKEN_FIELDS, IndexedText, QueryTerms
 from search.backend import DocKey, RankedBackend, Retrieved, StoredText
 from search.documents import DOC_TYPES, SearchDocument, SearchQuery, facet_values
 from search.tokenize import domain_terms, normalize
 from search.vector_file import VectorFile
-from search.vectors import TextVectorizer
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
@@ -194,7 +194,7 @@ class EmbeddedBackend(RankedBackend):
     def __init__(
         self,
         path: str | Path,
-        vectorizer: TextVectorizer | None = None,
+        vectorizer: TextEmbedder | None = None,
         min_similarity: float = 0.05,
     ) -> None:
         super().__init__(vectorizer, min_similarity)

@@ -1,9 +1,9 @@
-"""Text vectors for the semantic side of search.
+"""Search's built-in text embedder, used in tests and when no model is configured.
 
-``TextVectorizer`` is the shape every embedder has; the matching package supplies the
-sentence-transformers one. ``HashedNgramVectorizer`` is the built-in one, used in tests and when
-no model is configured: words and Chinese character n-grams hashed into a fixed number of
-dimensions. It is lexical at heart, so it finds overlap in wording, not paraphrase.
+``HashedNgramVectorizer`` has the shape of ``embeddings.protocol.TextEmbedder``: words and
+Chinese character n-grams hashed into a fixed number of dimensions. It is lexical at heart, so
+it finds overlap in wording, not paraphrase. The sentence-transformers embedder and the lexical
+fallback live in the ``embeddings`` package.
 """
 
 from __future__ import annotations
@@ -13,25 +13,10 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from search.tokenize import char_ngrams, tokenize
-
-
-@runtime_checkable
-class TextVectorizer(Protocol):
-    name: str
-    dim: int
-
-    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
-        """An (n, dim) float32 array, each row L2-normalised."""
-        ...
-
-    def embed_query(self, text: str) -> np.ndarray:
-        """A (dim,) float32 vector, L2-normalised."""
-        ...
 
 
 # Features repeat across documents (common words and bigrams); hashing each once saves most of

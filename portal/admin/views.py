@@ -9,8 +9,8 @@ from sqlalchemy import select
 from portal.admin import bp
 from portal.audit.models import AuditLog
 from portal.auth.models import User
+from portal.embeddings.service import embedder_report
 from portal.extensions import db
-from portal.model_status import embedder_report
 from portal.orgs.forms import VerifyForm
 from portal.orgs.models import Organization
 from portal.security import Action, requires

@@ -6,18 +6,13 @@ Building them embeds the labeled examples and every taxonomy area, so they are k
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import TypeVar
-
-from flask import Flask, current_app
+from flask import Flask
 
 from matching.area import AreaCandidate, AreaClassifier
 from matching.carbon import CarbonClassification, CarbonClassifier
-from portal.embeddings import get_embedder
+from portal.app_state import per_app
+from portal.embeddings.service import get_embedder
 
-T = TypeVar("T")
-_build_lock = threading.Lock()
 CARBON_KEY = "portal.carbon_classifier"
 AREA_KEY = "portal.area_classifier"
 # Longer texts are refused (HTTP 413 in the API): a posting's description fits easily, and the
@@ -25,23 +20,12 @@ AREA_KEY = "portal.area_classifier"
 MAX_TEXT_CHARS = 10_000
 
 
-def _once(app: Flask | None, key: str, build: Callable[[Flask], T]) -> T:
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    built = app.extensions.get(key)
-    if built is None:
-        with _build_lock:
-            built = app.extensions.get(key)
-            if built is None:
-                built = app.extensions[key] = build(app)
-    return built
-
-
 def carbon_classifier(app: Flask | None = None) -> CarbonClassifier:
-    return _once(app, CARBON_KEY, lambda a: CarbonClassifier(get_embedder(a)))
+    return per_app(app, CARBON_KEY, lambda a: CarbonClassifier(get_embedder(a)))
 
 
 def area_classifier(app: Flask | None = None) -> AreaClassifier:
-    return _once(app, AREA_KEY, lambda a: AreaClassifier(get_embedder(a)))
+    return per_app(app, AREA_KEY, lambda a: AreaClassifier(get_embedder(a)))
 
 
 def classify_carbon_text(text: str, *, plan_area: str | None = None) -> CarbonClassification:

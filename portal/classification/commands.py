@@ -13,7 +13,7 @@ from matching.carbon_data import CARBON_SEED_DIR
 from matching.evaluate import ClassificationReport, format_table
 from matching.evaluations import evaluate_area_on_catalogue, evaluate_carbon
 from portal.classification import service
-from portal.embeddings import get_embedder
+from portal.embeddings.service import get_embedder
 from portal.extensions import db
 from portal.orgs.models import Organization
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from matching.embedder import embedder_status
+from embeddings.loading import embedder_status
 from matching.evaluate import RANKING_HEADER, format_table
 from matching.evaluations import evaluate_matching
-from portal.embeddings import get_embedder
+from portal.embeddings.service import get_embedder
 from portal.matches.ranking import match_weights
 from portal.matches.recompute import recompute_all
 from portal.matches.subscriptions import send_digests

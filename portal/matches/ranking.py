@@ -20,7 +20,7 @@ from functools import cached_property
 from flask import current_app
 from sqlalchemy import delete, select
 
-from matching.embedder import TextEmbedder
+from embeddings.protocol import TextEmbedder
 from matching.matcher import (
     DEFAULT_WEIGHTS,
     CandidateIndex,
@@ -31,7 +31,7 @@ from matching.matcher import (
     rank_needs_for_technology,
     rank_technologies_for_need,
 )
-from portal.embeddings import get_embedder
+from portal.embeddings.service import get_embedder
 from portal.extensions import db
 from portal.listings.models import Need, Technology
 from portal.matches.models import Match, MatchFeedback, MatchRun, MatchState

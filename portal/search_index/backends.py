@@ -22,12 +22,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 
-from portal.embeddings import get_embedder
+from embeddings.protocol import TextEmbedder
+from portal.app_state import per_app
+from portal.embeddings.service import get_embedder
 from search.elastic import ElasticsearchBackend
 from search.embedded import EmbeddedBackend
-from search.vectors import TextVectorizer
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class SearchBackends:
 
     embedded: EmbeddedBackend
     elastic: ElasticsearchBackend | None
-    vectorizer: TextVectorizer
+    vectorizer: TextEmbedder
     stale_vectors: str | None = None  # the embedder that made the embedded index's vectors
     retry_seconds: float = 30.0
     _elastic_down_until: float = 0.0
@@ -85,14 +86,12 @@ def _marker(directory: Path) -> dict[str, object]:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def write_marker(directory: Path, vectorizer: TextVectorizer) -> None:
+def write_marker(directory: Path, vectorizer: TextEmbedder) -> None:
     marker = {"vectorizer": vectorizer.name, "dim": vectorizer.dim}
     (directory / MARKER_FILE).write_text(json.dumps(marker))
 
 
-def open_embedded(
-    directory: Path, vectorizer: TextVectorizer
-) -> tuple[EmbeddedBackend, str | None]:
+def open_embedded(directory: Path, vectorizer: TextEmbedder) -> tuple[EmbeddedBackend, str | None]:
     """The embedded backend, and the name of the embedder its vectors came from if not this one."""
     directory.mkdir(parents=True, exist_ok=True)
     made_by = _marker(directory).get("vectorizer")
@@ -134,19 +133,9 @@ def _open(app: Flask) -> SearchBackends:
     )
 
 
-_open_lock = threading.Lock()
-
-
 def get_backends(app: Flask | None = None) -> SearchBackends:
     """The app's backends, opened on first use (the embedder loads then too)."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    backends = app.extensions.get(EXTENSION_KEY)
-    if backends is None:
-        with _open_lock:
-            backends = app.extensions.get(EXTENSION_KEY)
-            if backends is None:
-                backends = app.extensions[EXTENSION_KEY] = _open(app)
-    return backends
+    return per_app(app, EXTENSION_KEY, _open)
 
 
 def reset_backends(app: Flask) -> None:

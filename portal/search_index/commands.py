@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from portal.embeddings import get_embedder
+from portal.embeddings.service import get_embedder
 from portal.search_index.backends import get_backends, setting
 from portal.search_index.documents import PORTAL_DOC_TYPES, public_count
 from portal.search_index.service import reindex, search_status, sync

@@ -1,21 +1,19 @@
-"""`classify organizations|evaluate` and `models fetch|status`, and the embedder status page."""
+"""`classify organizations|evaluate`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from flask import Flask
-from flask.testing import FlaskClient, FlaskCliRunner
+from flask.testing import FlaskCliRunner
 
 from matching.carbon_data import labeled_examples
 from portal import PROJECT_ROOT
 from portal.auth.models import User
 from portal.classification import service
 from portal.classification.commands import OWN_EXAMPLES
-from portal.embeddings import default_model_folder
 from portal.orgs.models import CarbonType
 from tests.classification.builders import CARBON_SINK, SOLAR, org_of, publish_item
-from tests.factories import AuthActions
 
 
 def test_classify_organizations_keeps_overrides(
@@ -84,37 +82,6 @@ def test_evaluate_refuses_a_file_without_labels(
     assert result.exit_code != 0 and "cannot read" in result.output
     missing = runner.invoke(args=["classify", "evaluate", str(tmp_path / "nope.csv")])
     assert missing.exit_code != 0
-
-
-def test_models_fetch_is_idempotent(app: Flask, runner: FlaskCliRunner) -> None:
-    folder = default_model_folder(app)
-    folder.mkdir(parents=True)
-    for name in ("model.safetensors", "modules.json"):
-        (folder / name).write_text("present")
-    result = runner.invoke(args=["models", "fetch"])
-    assert result.exit_code == 0, result.output
-    assert f"already present: {folder}" in result.output
-
-
-def test_models_status_names_the_live_embedder(app: Flask, runner: FlaskCliRunner) -> None:
-    result = runner.invoke(args=["models", "status"])
-    assert result.exit_code == 0, result.output
-    assert "live embedder:    hashed" in result.output and "(hashed," in result.output
-
-
-def test_embedder_page_is_for_staff(
-    app: Flask, client: FlaskClient, auth: AuthActions, people: dict[str, User]
-) -> None:
-    assert client.get("/admin/embedder").status_code == 302  # to the login page
-    auth.login("researcher@test.xm")
-    assert client.get("/admin/embedder").status_code == 403
-    for staff in ("broker@test.xm", "admin@test.xm"):
-        auth.logout()
-        auth.login(staff)
-        page = client.get("/admin/embedder")
-        assert page.status_code == 200
-        body = page.get_data(as_text=True)
-        assert "当前嵌入器" in body and "hashed" in body and "未加载语义模型" in body
 
 
 def test_evaluate_on_the_classifiers_own_examples_leaves_each_out(

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from portal import PROJECT_ROOT
 from portal.auth.models import User
 from portal.classification.classifiers import AREA_KEY, CARBON_KEY
-from portal.embeddings import EXTENSION_KEY
+from portal.embeddings.service import EXTENSION_KEY
 from tests.factories import AuthActions
 
 MODEL = Path(

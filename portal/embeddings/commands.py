@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from matching.model_fetch import ModelFetchError, fetch_default_model, is_model_folder
-from portal.embeddings import configured_model, default_model_folder
-from portal.model_status import embedder_report
+from embeddings.download import ModelFetchError
+from embeddings.fetch import fetch_default_model, is_model_folder
+from portal.embeddings.service import configured_model, default_model_folder, embedder_report
 
 models_cli = click.Group("models", help="The embedding model.")
 

