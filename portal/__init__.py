@@ -67,7 +67,7 @@ def _instance_secret(instance: Path) -> str:
 
 def configure_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (registers every table with the metadata)
-    from portal.auth.models import User
+    from portal.accounts.models import User
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -108,9 +108,9 @@ def select_locale() -> str:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from portal.accounts import bp as auth_bp
     from portal.admin import bp as admin_bp
     from portal.api import create_api_blueprint, token_pages
-    from portal.auth import bp as auth_bp
     from portal.classification import api as classification_api
     from portal.classification import bp as classification_bp
     from portal.imports.export_views import bp as exports_bp
@@ -121,8 +121,8 @@ def configure_blueprints(app: Flask) -> None:
     from portal.matches import api as matches_api
     from portal.matches.views import bp as matches_bp
     from portal.notifications.views import bp as notifications_bp
-    from portal.orgs import api as orgs_api
-    from portal.orgs import bp as orgs_bp
+    from portal.organizations import api as orgs_api
+    from portal.organizations import bp as orgs_bp
     from portal.search_index import api as search_api
     from portal.search_index.views import bp as search_bp
 

@@ -10,16 +10,16 @@ from flask import Flask
 from sqlalchemy import select
 
 from portal import PROJECT_ROOT
+from portal.accounts.models import Role
+from portal.accounts.service import AccountError, create_user
 from portal.api.cli import token_command
-from portal.auth.models import Role
-from portal.auth.service import AccountError, create_user
 from portal.classification.commands import classify_cli
 from portal.embeddings.commands import models_cli
 from portal.extensions import db
 from portal.imports.commands import import_command
 from portal.listings.commands import listings_cli
 from portal.matches.commands import match_cli
-from portal.orgs.models import Organization
+from portal.organizations.models import Organization
 from portal.search_index.commands import search_cli
 from portal.seed.accounts import ensure_demo_accounts
 from portal.seed.demo_listings import load_demo_listings

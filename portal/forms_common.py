@@ -7,7 +7,7 @@ from typing import Any
 from wtforms import Field, Form
 from wtforms.validators import ValidationError
 
-from portal.orgs.credit_code import credit_code_error, normalize_credit_code
+from portal.organizations.credit_code import credit_code_error, normalize_credit_code
 
 PASSWORD_MIN_LENGTH = 8
 

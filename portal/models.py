@@ -1,12 +1,12 @@
 """Imports every model module so that metadata (and Alembic) sees all tables."""
 
+from portal.accounts.models import User
 from portal.api.models import ApiToken
 from portal.audit.models import AuditLog
-from portal.auth.models import User
 from portal.listings.models import Need, Technology
 from portal.matches.models import Match, MatchFeedback, MatchRun, MatchSubscription
 from portal.notifications.models import Notification
-from portal.orgs.models import Organization
+from portal.organizations.models import Organization
 from portal.search_index.models import OutboxEntry
 from portal.taxonomy.models import TaxonomyArea
 

@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 
 from flask_login import current_user
 
-from portal.auth.models import Role, User
+from portal.accounts.models import Role, User
 from portal.domain_errors import LoginRequired, PermissionDenied
-from portal.orgs.models import Organization
+from portal.organizations.models import Organization
 
 F = TypeVar("F", bound=Callable[..., Any])
 

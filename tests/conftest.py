@@ -16,10 +16,10 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from portal import create_app
-from portal.auth.models import Role, User
+from portal.accounts.models import Role, User
 from portal.config import TestConfig
 from portal.extensions import db
-from portal.orgs.models import OrgKind
+from portal.organizations.models import OrgKind
 from tests.factories import AuthActions, make_org, make_user
 
 

@@ -6,13 +6,13 @@ from flask import current_app, render_template
 from flask_login import login_required
 from sqlalchemy import select
 
+from portal.accounts.models import User
 from portal.admin import bp
 from portal.audit.models import AuditLog
-from portal.auth.models import User
 from portal.embeddings.service import embedder_report
 from portal.extensions import db
-from portal.orgs.forms import VerifyForm
-from portal.orgs.models import Organization
+from portal.organizations.forms import VerifyForm
+from portal.organizations.models import Organization
 from portal.security import Action, requires
 
 

@@ -7,9 +7,9 @@ from typing import Any
 from flask import current_app, g, request
 from flask_login import current_user
 
+from portal.accounts.models import User
 from portal.api.errors import ApiError
 from portal.api.tokens import user_for_token
-from portal.auth.models import User
 from portal.extensions import csrf
 from portal.security import Action, can
 

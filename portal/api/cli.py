@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from portal.accounts.service import find_user_by_email
 from portal.api.tokens import TokenError, issue_token
-from portal.auth.service import find_user_by_email
 
 
 @click.command("token")

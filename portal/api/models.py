@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.auth.models import User
+from portal.accounts.models import User
 from portal.extensions import db
 from portal.model_mixins import utcnow
 

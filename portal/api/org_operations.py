@@ -1,6 +1,6 @@
 """Creating and deleting organizations (staff), for the API and bulk imports.
 
-Registration creates organizations in portal.auth.service; this module is the
+Registration creates organizations in portal.accounts.service; this module is the
 path for staff, with the same uniqueness rules and an audit entry.
 """
 
@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from portal.accounts.models import User
 from portal.audit.service import record_change
-from portal.auth.models import User
 from portal.extensions import db
 from portal.listings.models import Need, Technology
-from portal.orgs.credit_code import credit_code_error, normalize_credit_code
-from portal.orgs.models import XIAMEN_DISTRICTS, Organization, OrgKind
-from portal.orgs.service import OrganizationError
+from portal.organizations.credit_code import credit_code_error, normalize_credit_code
+from portal.organizations.models import XIAMEN_DISTRICTS, Organization, OrgKind
+from portal.organizations.service import OrganizationError
 
 
 class OrganizationConflict(OrganizationError):

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from portal.accounts.forms import ProfileForm
 from portal.api import token_pages, tokens
-from portal.auth.forms import ProfileForm
 
 
 @token_pages.app_context_processor
@@ -29,7 +29,7 @@ def create() -> tuple[str, int] | Response:
         return redirect(url_for("auth.profile"))
     # Rendered, not flashed: the secret must not travel in the session cookie.
     page = render_template(
-        "auth/profile.html", form=ProfileForm(obj=current_user), new_token=issued.secret
+        "accounts/profile.html", form=ProfileForm(obj=current_user), new_token=issued.secret
     )
     return page, 201
 

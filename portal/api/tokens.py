@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal.accounts.models import User
 from portal.api.models import ApiToken
-from portal.auth.models import User
 from portal.extensions import db
 from portal.model_mixins import utcnow
 

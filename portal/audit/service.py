@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.accounts.models import User
 from portal.audit.models import AuditLog
-from portal.auth.models import User
 from portal.extensions import db
 
 

@@ -15,7 +15,7 @@ from matching.evaluations import evaluate_area_on_catalogue, evaluate_carbon
 from portal.classification import service
 from portal.embeddings.service import get_embedder
 from portal.extensions import db
-from portal.orgs.models import Organization
+from portal.organizations.models import Organization
 
 OWN_EXAMPLES = CARBON_SEED_DIR / "labeled_examples.csv"
 classify_cli = click.Group("classify", help="Carbon type of organizations; classifier quality.")

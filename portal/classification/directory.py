@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, select
 
 from portal.extensions import db
 from portal.imports.cells import guard_formula
-from portal.orgs.models import XIAMEN_DISTRICTS, CarbonType, Organization, OrgKind
+from portal.organizations.models import XIAMEN_DISTRICTS, CarbonType, Organization, OrgKind
 
 DIRECTORY_TYPES = (CarbonType.NEGATIVE, CarbonType.ZERO, CarbonType.LOW)
 TYPE_LABELS = {CarbonType.NEGATIVE: "负碳", CarbonType.ZERO: "零碳", CarbonType.LOW: "低碳"}

@@ -19,13 +19,13 @@ from typing import Any
 from sqlalchemy import select
 
 from matching.carbon import CarbonClassification, classify_organization
+from portal.accounts.models import User
 from portal.audit.service import record_change
-from portal.auth.models import User
 from portal.classification.classifiers import carbon_classifier
 from portal.extensions import db
 from portal.listings.models import ListingStatus, Technology
 from portal.model_mixins import utcnow
-from portal.orgs.models import CarbonType, Organization
+from portal.organizations.models import CarbonType, Organization
 from portal.security import Action, ensure
 
 MAX_OVERRIDE_REASON = 500

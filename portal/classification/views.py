@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from portal.classification import bp, directory, service
 from portal.classification.forms import CarbonOverrideForm
 from portal.extensions import db
-from portal.orgs.models import XIAMEN_DISTRICTS, Organization, OrgKind
+from portal.organizations.models import XIAMEN_DISTRICTS, Organization, OrgKind
 from portal.security import Action, ensure
 
 

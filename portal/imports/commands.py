@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from portal.auth.service import find_user_by_email
+from portal.accounts.service import find_user_by_email
 from portal.imports.service import FileRejected, ImportReport, import_listings
 from portal.listings.kinds import ListingKind
 from portal.security import Action, can

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from portal.accounts.models import User
 from portal.api import org_operations
-from portal.auth.models import User
 from portal.domain_errors import Refusal
 from portal.extensions import db
 from portal.imports.columns import OWNER_COLUMN, ColumnMap, map_columns, row_data
 from portal.imports.tables import Table, TableError, read_table
 from portal.listings import service as listings_service
 from portal.listings.kinds import ListingKind
-from portal.orgs.models import Organization, OrgKind
-from portal.orgs.service import OrganizationError
+from portal.organizations.models import Organization, OrgKind
+from portal.organizations.service import OrganizationError
 from portal.security import Action, ensure
 
 MAX_ROWS = 5000

@@ -7,12 +7,12 @@ from typing import Any
 
 from flask import request
 
+from portal.accounts.models import User
 from portal.api.auth import caller, require
 from portal.api.errors import ApiError, invalid, not_found
 from portal.api.fields import Field, checked_payload, json_body
 from portal.api.pagination import paginated
 from portal.api.routing import ApiSection, QueryParam, resource_routes, resource_schemas
-from portal.auth.models import User
 from portal.extensions import db
 from portal.listings import service as listings_service
 from portal.listings.api_fields import (
@@ -27,7 +27,7 @@ from portal.listings.kinds import Listing, ListingKind
 from portal.listings.models import ListingStatus
 from portal.listings.query import ListingFilter, listings_query, parse_listing_filter
 from portal.model_mixins import utcnow
-from portal.orgs.models import XIAMEN_DISTRICTS, Organization, OrgKind
+from portal.organizations.models import XIAMEN_DISTRICTS, Organization, OrgKind
 from portal.security import Action, can
 
 

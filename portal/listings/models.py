@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from portal.extensions import db
 from portal.model_mixins import LabelledStrEnum, TimestampMixin, enum_column
-from portal.orgs.models import Organization
+from portal.organizations.models import Organization
 from portal.taxonomy.models import TaxonomyArea
 
 

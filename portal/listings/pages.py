@@ -33,7 +33,7 @@ from portal.listings.models import ListingStatus
 from portal.listings.query import ListingFilter, listings_query, parse_listing_filter
 from portal.listings.validation import listing_values
 from portal.model_mixins import utcnow
-from portal.orgs.models import XIAMEN_DISTRICTS
+from portal.organizations.models import XIAMEN_DISTRICTS
 from portal.security import Action, can, ensure, requires
 from portal.taxonomy import service as taxonomy_service
 from portal.transactions import unit_of_work

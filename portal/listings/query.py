@@ -18,7 +18,7 @@ from sqlalchemy import Select, String, cast, or_, select
 from portal.extensions import db
 from portal.listings.models import ListingStatus, Need, Technology, TechnologyKind, TransferMode
 from portal.model_mixins import utcnow
-from portal.orgs.models import XIAMEN_DISTRICTS, Organization, OrgKind
+from portal.organizations.models import XIAMEN_DISTRICTS, Organization, OrgKind
 from portal.taxonomy.models import PLAN_TAXONOMY, TaxonomyArea
 
 

@@ -20,8 +20,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 
+from portal.accounts.models import User
 from portal.audit.service import record_change
-from portal.auth.models import User
 from portal.domain_errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from portal.extensions import db
 from portal.listings.kinds import Listing, ListingKind, kind_of
@@ -30,7 +30,7 @@ from portal.listings.validation import validate_listing_data
 from portal.matches.models import Match, MatchFeedback, MatchState
 from portal.model_mixins import utcnow
 from portal.notifications.service import Notice, notify, organization_members
-from portal.orgs.models import Organization
+from portal.organizations.models import Organization
 from portal.security import Action, ensure, is_staff
 
 LISTING_LIFETIME_MONTHS = 12

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.main import bp
-from portal.orgs.models import Organization
+from portal.organizations.models import Organization
 from portal.taxonomy import service as taxonomy_service
 from portal.taxonomy.models import GREEN_INDUSTRY_TAXONOMY
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.auth.models import User
+from portal.accounts.models import User
 from portal.domain_errors import InvalidTransition, PermissionDenied, ValidationFailed
 from portal.extensions import db
 from portal.matches.models import FeedbackReason, Match, MatchFeedback

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Select, or_, select
 
-from portal.auth.models import User
+from portal.accounts.models import User
 from portal.extensions import db
 from portal.listings.kinds import Listing, ListingKind, kind_of
 from portal.listings.models import Need, Technology

@@ -20,11 +20,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.auth.models import User
+from portal.accounts.models import User
 from portal.extensions import db
 from portal.listings.models import Need, Technology
 from portal.model_mixins import TimestampMixin, enum_column, utcnow
-from portal.orgs.models import Organization
+from portal.organizations.models import Organization
 
 
 class MatchState(enum.StrEnum):

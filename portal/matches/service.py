@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 
+from portal.accounts.models import User
 from portal.audit.service import record_change
-from portal.auth.models import User
 from portal.domain_errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from portal.extensions import db
 from portal.listings.kinds import Listing, ListingKind, kind_of

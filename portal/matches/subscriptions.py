@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.auth.models import User
+from portal.accounts.models import User
 from portal.domain_errors import PermissionDenied
 from portal.extensions import db
 from portal.listings.kinds import Listing, ListingKind, kind_of

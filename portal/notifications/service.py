@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select, update
 
-from portal.auth.models import User
+from portal.accounts.models import User
 from portal.extensions import db
 from portal.mail import send_mail
 from portal.model_mixins import utcnow

@@ -10,7 +10,7 @@ from portal.api.errors import ApiError
 from portal.api.fields import Field
 from portal.api.routing import PAGING, ApiRoute, ApiSection, QueryParam, Schema
 from portal.listings.models import TransferMode
-from portal.orgs.models import XIAMEN_DISTRICTS, OrgKind
+from portal.organizations.models import XIAMEN_DISTRICTS, OrgKind
 from portal.search_index.query_args import SearchArgsError, parse_search_args
 from portal.search_index.service import run_search
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.listings.models import ListingMixin, ListingStatus, Need, Technology
 from portal.model_mixins import utcnow
-from portal.orgs.models import Organization
+from portal.organizations.models import Organization
 from portal.taxonomy.models import TaxonomyArea
 from search.documents import FacetValue, SearchDocument
 

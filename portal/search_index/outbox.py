@@ -100,7 +100,7 @@ def _cascaded_listing_keys(session: Session, org_id: int) -> list[tuple[str, int
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    from portal.orgs.models import Organization
+    from portal.organizations.models import Organization
 
     pending = session.info.setdefault(PENDING_KEY, [])
     for obj in session.deleted:

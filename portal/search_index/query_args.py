@@ -14,7 +14,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from portal.extensions import db
-from portal.orgs.models import XIAMEN_DISTRICTS
+from portal.organizations.models import XIAMEN_DISTRICTS
 from portal.search_index.documents import PORTAL_DOC_TYPES
 from portal.taxonomy.models import PLAN_TAXONOMY, TaxonomyArea
 from search.documents import (

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from portal.auth.models import Role, User
-from portal.auth.service import find_user_by_email
+from portal.accounts.models import Role, User
+from portal.accounts.service import find_user_by_email
 from portal.extensions import db
-from portal.orgs.models import Organization, OrgKind
+from portal.organizations.models import Organization, OrgKind
 
 
 @dataclass(frozen=True)

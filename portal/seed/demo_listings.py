@@ -25,7 +25,7 @@ from portal.listings.parsers import MAX_KEYWORD_LENGTH
 from portal.listings.service import default_expiry
 from portal.listings.validation import validate_listing_data
 from portal.model_mixins import utcnow
-from portal.orgs.models import Organization
+from portal.organizations.models import Organization
 
 log = logging.getLogger("portal.seed")
 

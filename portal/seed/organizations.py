@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.orgs.models import Organization, OrgKind
+from portal.organizations.models import Organization, OrgKind
 
 _ORG_FIELDS = ("kind", "district", "industry", "website", "description", "source")
 

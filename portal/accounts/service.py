@@ -1,0 +1,169 @@
+"""Account operations: registration, log-in with throttling, password reset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from portal.accounts.models import Role, User
+from portal.extensions import db
+from portal.model_mixins import utcnow
+from portal.organizations.models import Organization, OrgKind
+
+SELF_SERVICE_ROLES = (Role.RESEARCHER, Role.ENTERPRISE)
+ORG_KINDS_FOR_ROLE = {
+    Role.RESEARCHER: (OrgKind.UNIVERSITY, OrgKind.INSTITUTE),
+    Role.ENTERPRISE: (OrgKind.ENTERPRISE,),
+}
+
+
+class AccountError(Exception):
+    """A request the account rules refuse; the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class NewOrganization:
+    name: str
+    kind: OrgKind
+    credit_code: str | None = None
+    district: str | None = None
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
+
+
+def register_user(
+    email: str,
+    password: str,
+    name: str,
+    role: Role,
+    organization_id: int | None = None,
+    new_organization: NewOrganization | None = None,
+) -> User:
+    """Create a researcher or enterprise account that joins or creates an organization."""
+    if role not in SELF_SERVICE_ROLES:
+        raise AccountError("只能注册为科研人员或企业用户")
+    if find_user_by_email(email) is not None:
+        raise AccountError("该邮箱已注册")
+    allowed_kinds = ORG_KINDS_FOR_ROLE[role]
+    if new_organization is not None:
+        if new_organization.kind not in allowed_kinds:
+            raise AccountError("机构类型与账户角色不符")
+        if db.session.scalar(
+            select(Organization).where(Organization.name == new_organization.name)
+        ):
+            raise AccountError("该机构已存在，请选择加入")
+        if new_organization.credit_code and db.session.scalar(
+            select(Organization).where(Organization.credit_code == new_organization.credit_code)
+        ):
+            raise AccountError("该统一社会信用代码已被其他机构使用")
+        organization = Organization(
+            name=new_organization.name,
+            kind=new_organization.kind,
+            credit_code=new_organization.credit_code or None,
+            district=new_organization.district or None,
+        )
+        db.session.add(organization)
+    elif organization_id is not None:
+        organization = db.session.get(Organization, organization_id)
+        if organization is None or organization.kind not in allowed_kinds:
+            raise AccountError("请选择与账户角色相符的机构")
+    else:
+        raise AccountError("请选择加入已有机构或新建机构")
+    user = User(email=normalize_email(email), name=name.strip(), role=role)
+    user.set_password(password)
+    user.organization = organization
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def create_user(
+    email: str, password: str, role: Role, organization: Organization | None = None, name: str = ""
+) -> User:
+    """Create any account (staff included): for the CLI and seeding, not for self-service."""
+    if find_user_by_email(email) is not None:
+        raise AccountError("该邮箱已注册")
+    user = User(email=normalize_email(email), name=name, role=role, organization=organization)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """Return the user for valid credentials; lock the account after repeated failures.
+
+    Unknown e-mail and wrong password give the same message, so that the form does
+    not reveal which addresses have accounts.
+    """
+    config = current_app.config
+    user = find_user_by_email(email)
+    now = utcnow()
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise AccountError(f"登录失败次数过多，请 {minutes} 分钟后再试")
+    if user is None or not user.check_password(password):
+        if user is not None:
+            user.failed_login_count += 1
+            if user.failed_login_count >= config["LOGIN_MAX_FAILURES"]:
+                user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+                user.failed_login_count = 0
+            db.session.commit()
+        raise AccountError("邮箱或密码不正确")
+    if not user.active:
+        raise AccountError("该账户已停用")
+    user.failed_login_count = 0
+    user.locked_until = None
+    user.last_login_at = now
+    db.session.commit()
+    return user
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def make_reset_token(user: User) -> str:
+    # The hash fragment makes a token single-use: it stops matching once the password changes.
+    return _reset_serializer().dumps({"uid": user.id, "ph": user.password_hash[-16:]})
+
+
+def user_for_reset_token(token: str) -> User:
+    try:
+        data = _reset_serializer().loads(
+            token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"]
+        )
+    except SignatureExpired as exc:
+        raise AccountError("重置链接已过期，请重新申请") from exc
+    except BadSignature as exc:
+        raise AccountError("重置链接无效") from exc
+    user = db.session.get(User, data.get("uid")) if isinstance(data, dict) else None
+    if user is None or user.password_hash[-16:] != data.get("ph"):
+        raise AccountError("重置链接无效或已使用")
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = user_for_reset_token(token)
+    user.set_password(new_password)
+    user.failed_login_count = 0
+    user.locked_until = None
+    db.session.commit()
+    return user
+
+
+def update_profile(user: User, name: str, phone: str | None, locale: str) -> None:
+    user.name = name.strip()
+    user.phone = (phone or "").strip() or None
+    user.locale = locale
+    db.session.commit()

@@ -1,0 +1,96 @@
+"""Organization pages."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from portal.extensions import db
+from portal.organizations import bp, service
+from portal.organizations.forms import OrganizationForm, VerifyForm
+from portal.organizations.models import XIAMEN_DISTRICTS, Organization, OrgKind
+from portal.security import Action, can, ensure
+from portal.urls import safe_next_url
+
+
+def _get_org(org_id: int) -> Organization:
+    org = db.session.get(Organization, org_id)
+    if org is None:
+        abort(404)
+    return org
+
+
+@bp.route("/")
+def index() -> str:
+    kind_arg = request.args.get("kind") or None
+    district = request.args.get("district") or None
+    try:
+        kind = OrgKind(kind_arg) if kind_arg else None
+    except ValueError:
+        abort(400)
+    if district and district not in XIAMEN_DISTRICTS:
+        abort(400)
+    query = service.organizations_query(service.OrganizationFilter(kind=kind, district=district))
+    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    return render_template(
+        "organizations/index.html",
+        page=page,
+        kind=kind_arg,
+        district=district,
+        districts=XIAMEN_DISTRICTS,
+    )
+
+
+@bp.route("/<int:org_id>")
+def detail(org_id: int) -> str:
+    org = _get_org(org_id)
+    return render_template(
+        "organizations/detail.html",
+        org=org,
+        verify_form=VerifyForm(),
+        can_edit=can(current_user, Action.EDIT_ORGANIZATION, org),
+        can_verify=can(current_user, Action.VERIFY_ORGANIZATION, org),
+    )
+
+
+@bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(org_id: int) -> str | Response:
+    org = _get_org(org_id)
+    ensure(current_user, Action.EDIT_ORGANIZATION, org)
+    form = OrganizationForm(obj=org)
+    if form.validate_on_submit():
+        try:
+            service.update_organization(
+                org,
+                credit_code=form.credit_code.data or None,
+                district=form.district.data or None,
+                website=form.website.data or None,
+                description=form.description.data or "",
+                industry=form.industry.data or None,
+            )
+        except service.OrganizationError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            flash(_("机构信息已保存"), "success")
+            return redirect(url_for("orgs.detail", org_id=org.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("organizations/edit.html", form=form, org=org), status
+
+
+@bp.route("/<int:org_id>/verify", methods=["POST"])
+@login_required
+def verify(org_id: int) -> Response:
+    org = _get_org(org_id)
+    ensure(current_user, Action.VERIFY_ORGANIZATION, org)
+    verified = request.form.get("verified", "1") == "1"
+    if not VerifyForm().validate_on_submit():
+        abort(400)
+    service.set_verified(org, verified, current_user)
+    flash(_("已认证该机构") if verified else _("已撤销认证"), "success")
+    return redirect(
+        safe_next_url(request.form.get("next")) or url_for("orgs.detail", org_id=org.id)
+    )

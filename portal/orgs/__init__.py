@@ -1,5 +1,0 @@
-from flask import Blueprint
-
-bp = Blueprint("orgs", __name__, url_prefix="/orgs")
-
-from portal.orgs import views  # noqa: E402,F401  (routes register on import)

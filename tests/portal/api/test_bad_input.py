@@ -1,0 +1,108 @@
+"""Hostile and malformed requests answer 4xx with the JSON error body, never 500."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.listings.models import Need
+from tests.factories import ApiClient
+
+GOOD_NEED = {"title": "园区储能需求", "summary": "需要为工业园区配置两兆瓦时的用户侧储能系统。"}
+
+
+def assert_error(response, status: int) -> dict:  # noqa: ANN001 - a test response
+    assert response.status_code == status, response.text
+    assert response.is_json
+    error = response.json["error"]
+    assert set(error) == {"code", "message", "fields"}
+    assert error["message"]
+    return error
+
+
+def test_malformed_json_is_400(api: dict[str | None, ApiClient]) -> None:
+    response = api["enterprise"].post(
+        "/needs", data='{"title": "x",', content_type="application/json"
+    )
+    assert assert_error(response, 400)["code"] == "malformed_json"
+
+
+def test_invalid_utf8_is_400(api: dict[str | None, ApiClient]) -> None:
+    body = '{"title": "园区"}'.encode("gbk")
+    response = api["enterprise"].post("/needs", data=body, content_type="application/json")
+    assert_error(response, 400)
+
+
+def test_non_json_body_is_415(api: dict[str | None, ApiClient]) -> None:
+    response = api["enterprise"].post("/needs", data="title=x", content_type="text/plain")
+    assert_error(response, 415)
+
+
+def test_oversized_body_is_413(app: Flask, api: dict[str | None, ApiClient]) -> None:
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    huge = {**GOOD_NEED, "description": "储" * limit}
+    assert_error(api["enterprise"].post("/needs", huge), 413)
+    assert db.session.query(Need).count() == 0
+
+
+def test_body_that_is_not_an_object_is_422(api: dict[str | None, ApiClient]) -> None:
+    for body in ([GOOD_NEED], "text", 3):
+        assert_error(api["enterprise"].post("/needs", body), 422)
+
+
+def test_unknown_fields_are_named(api: dict[str | None, ApiClient]) -> None:
+    error = assert_error(
+        api["enterprise"].post("/needs", {**GOOD_NEED, "titel": "x", "is_admin": True}), 422
+    )
+    assert error["fields"] == {"titel": "未知字段", "is_admin": "未知字段"}
+
+
+def test_wrong_types_are_named(api: dict[str | None, ApiClient]) -> None:
+    body = {**GOOD_NEED, "min_trl": "7", "budget_max": True, "transfer_modes": "license"}
+    error = assert_error(api["enterprise"].post("/needs", body), 422)
+    assert set(error["fields"]) == {"min_trl", "budget_max", "transfer_modes"}
+
+
+def test_rules_of_the_shared_validator_come_back_per_field(
+    api: dict[str | None, ApiClient],
+) -> None:
+    body = {**GOOD_NEED, "summary": "太短", "min_trl": 12, "budget_min": 50, "budget_max": 10}
+    error = assert_error(api["enterprise"].post("/needs", body), 422)
+    assert {"summary", "min_trl", "budget_max"} <= set(error["fields"])
+
+
+def test_read_only_fields_cannot_be_written(api: dict[str | None, ApiClient]) -> None:
+    error = assert_error(api["enterprise"].post("/needs", {**GOOD_NEED, "view_count": 9}), 422)
+    assert "view_count" in error["fields"]
+    created = api["enterprise"].post("/needs", GOOD_NEED).json
+    patch = api["enterprise"].patch(f"/needs/{created['id']}", {"owner_org_id": 1})
+    assert "owner_org_id" in assert_error(patch, 422)["fields"]
+
+
+def test_unknown_routes_and_methods_answer_json(api: dict[str | None, ApiClient]) -> None:
+    assert_error(api[None].get("/no-such-thing"), 404)
+    assert_error(api[None].get("/needs/999999"), 404)
+    assert_error(api[None].call("PUT", "/needs"), 405)
+
+
+def test_bad_paging_and_filters_are_422(api: dict[str | None, ApiClient]) -> None:
+    assert "page" in assert_error(api[None].get("/needs?page=0"), 422)["fields"]
+    assert "per_page" in assert_error(api[None].get("/needs?per_page=abc"), 422)["fields"]
+    assert "trl_min" in assert_error(api[None].get("/technologies?trl_min=99"), 422)["fields"]
+    assert "kind" in assert_error(api[None].get("/organizations?kind=club"), 422)["fields"]
+    assert api[None].get("/needs?per_page=1000").json["per_page"] == 100
+
+
+def test_html_is_stored_as_data_and_escaped_on_pages(
+    client: FlaskClient, api: dict[str | None, ApiClient], people: dict[str, User]
+) -> None:
+    script = "<script>alert(1)</script>"
+    created = api["broker"].post("/organizations", {"name": script, "kind": "enterprise"})
+    assert created.status_code == 201
+    org_id = created.json["id"]
+    assert api[None].get(f"/organizations/{org_id}").json["name"] == script
+    page = client.get(f"/orgs/{org_id}")
+    assert script not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
