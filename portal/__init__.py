@@ -148,6 +148,20 @@ def configure_templates(app: Flask) -> None:
 
 
 def configure_cli(app: Flask) -> None:
-    from portal.cli import register_commands
+    """Each domain's `commands` module holds its command group; they are added here."""
+    from portal.accounts.commands import users_cli
+    from portal.api.commands import token_command
+    from portal.classification.commands import classify_cli
+    from portal.embeddings.commands import models_cli
+    from portal.imports.commands import import_command
+    from portal.listings.commands import listings_cli
+    from portal.matches.commands import match_cli
+    from portal.search_index.commands import search_cli
+    from portal.seed.commands import seed_command
 
-    register_commands(app)
+    users_cli.add_command(token_command)
+    listings_cli.add_command(import_command)
+    for command in (
+        users_cli, seed_command, listings_cli, match_cli, classify_cli, models_cli, search_cli
+    ):
+        app.cli.add_command(command)
