@@ -43,15 +43,10 @@ def visible_filter(filters: ListingFilter, user: User | None) -> ListingFilter:
 
 
 def listing_filter_from_args(args: Any, user: User | None) -> ListingFilter:
-    """The list filters of the pages, plus `org` (an organization id); 422 names bad ones."""
+    """The list filters of the pages (`org` among them); 422 names bad ones."""
     filters, errors = parse_listing_filter(args)
-    org = (args.get("org") or "").strip()
-    if org and not org.isdigit():
-        errors["org"] = "应为机构编号"
     if errors:
         raise invalid(errors, "筛选条件有误")
-    if org:
-        filters = replace(filters, owner_org_id=int(org))
     return visible_filter(filters, user)
 
 

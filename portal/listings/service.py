@@ -59,15 +59,6 @@ def default_expiry(today: date | None = None) -> date:
     return add_months(today or utcnow().date(), LISTING_LIFETIME_MONTHS)
 
 
-def get_listing(kind: ListingKind | str, listing_id: int) -> Listing | None:
-    """The listing of that kind with that id; a technology id asked as a product is not found."""
-    kind = ListingKind(kind)
-    listing = db.session.get(kind.model, listing_id)
-    if listing is None or kind_of(listing).model is not kind.model:
-        return None
-    return listing
-
-
 def _snapshot(listing: Listing) -> dict[str, Any]:
     return {
         "status": listing.status.value,

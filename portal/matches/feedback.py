@@ -16,14 +16,6 @@ from portal.matches.models import FeedbackReason, Match, MatchFeedback
 from portal.security import Action, ensure
 
 MAX_COMMENT = 500
-REASON_NAMES = {
-    FeedbackReason.TOO_EARLY: "技术成熟度不够",
-    FeedbackReason.BENEFIT_UNCLEAR: "效益不明确",
-    FeedbackReason.PRICE: "价格不合适",
-    FeedbackReason.TRANSFER_MODE: "转化方式不合适",
-    FeedbackReason.NOT_OUR_FIELD: "不是我们的领域",
-    FeedbackReason.OTHER: "其他",
-}
 
 
 def give_feedback(
