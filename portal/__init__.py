@@ -92,19 +92,31 @@ def configure_extensions(app: Flask) -> None:
 
 
 def select_locale() -> str:
+    """The API: the request's Accept-Language, else the account's language, else Chinese.
+    Pages: the language chosen on the site, else the account's, else the browser's."""
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():  # commands and jobs: the platform's own language
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return default
+    account = None
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        account = current_user.locale
+    if request.path.startswith("/api/"):
+        if request.accept_languages:
+            return _browser_locale(default)
+        return account or default
     chosen = session.get("locale")
     if chosen in languages:
         return chosen
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
-    # Chinese first: English only when the browser prefers it over Chinese.
+    return account or _browser_locale(default)
+
+
+def _browser_locale(default: str) -> str:
+    # Chinese first: English only when the request prefers it over Chinese.
     best = request.accept_languages.best_match(["zh", "zh_CN", "en"])
-    return "en" if best == "en" else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return "en" if best == "en" else default
 
 
 def configure_blueprints(app: Flask) -> None:

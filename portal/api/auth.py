@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, g, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.accounts.models import User
@@ -14,6 +15,7 @@ from portal.extensions import csrf
 from portal.security import Action, can
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+TOKEN_REQUIRED = _l("请提供有效的令牌（Authorization: Bearer ...）")
 
 
 def authenticate_request() -> None:
@@ -30,10 +32,10 @@ def authenticate_request() -> None:
     if header is not None:
         scheme, _, secret = header.strip().partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
-            raise ApiError(401, "invalid_token", "Authorization 请求头应为“Bearer 令牌”")
+            raise ApiError(401, "invalid_token", _l("Authorization 请求头应为“Bearer 令牌”"))
         user = user_for_token(secret.strip())
         if user is None:
-            raise ApiError(401, "invalid_token", "令牌无效或已撤销")
+            raise ApiError(401, "invalid_token", _l("令牌无效或已撤销"))
         # Flask-Login keeps the request's user in g._login_user; setting it makes
         # current_user the token's owner for this request only, with no session cookie.
         g._login_user = user
@@ -56,5 +58,5 @@ def require(action: Action, target: Any = None) -> None:
     if can(current_user, action, target):
         return
     if not current_user.is_authenticated:
-        raise ApiError(401, "unauthorized", "请提供有效的令牌（Authorization: Bearer ...）")
-    raise ApiError(403, "forbidden", "您没有权限执行此操作")
+        raise ApiError(401, "unauthorized", TOKEN_REQUIRED)
+    raise ApiError(403, "forbidden", _l("您没有权限执行此操作"))

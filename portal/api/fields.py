@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app, request
+from flask_babel import lazy_gettext as _l
 
 from portal.api.errors import ApiError, invalid
 
@@ -43,12 +44,12 @@ TIMESTAMP_FIELDS: dict[str, Field] = {
 }
 
 TYPE_NAMES = {
-    "string": "字符串",
-    "integer": "整数",
-    "number": "数字",
-    "boolean": "布尔值",
-    "array": "数组",
-    "object": "对象",
+    "string": _l("字符串"),
+    "integer": _l("整数"),
+    "number": _l("数字"),
+    "boolean": _l("布尔值"),
+    "array": _l("数组"),
+    "object": _l("对象"),
 }
 
 
@@ -56,69 +57,73 @@ def json_body() -> Any:
     """The request body as parsed JSON: 415 unless JSON, 413 when too large, 400 if malformed."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit is not None and (request.content_length or 0) > limit:
-        raise ApiError(413, "payload_too_large", f"请求体超过 {limit // 1024} KB 上限")
+        raise ApiError(
+            413, "payload_too_large", _l("请求体超过 %(limit)d KB 上限", limit=limit // 1024)
+        )
     if not request.is_json:
         raise ApiError(
-            415, "unsupported_media_type", "请求体须为 JSON（Content-Type: application/json）"
+            415, "unsupported_media_type", _l("请求体须为 JSON（Content-Type: application/json）")
         )
     raw = request.get_data(cache=True)
     try:
         return json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(400, "malformed_json", f"JSON 格式错误：{exc}") from exc
+        raise ApiError(
+            400, "malformed_json", _l("JSON 格式错误：%(error)s", error=str(exc))
+        ) from exc
 
 
 def _type_error(value: Any, field: Field) -> str | None:
     if value is None:
-        return None if field.nullable else "不能为空"
+        return None if field.nullable else _l("不能为空")
     match field.type:
         case "string":
             if not isinstance(value, str):
-                return "应为字符串"
+                return _l("应为字符串")
             if field.checked_by_domain:
                 return None
             if field.max_length is not None and len(value) > field.max_length:
-                return f"不超过 {field.max_length} 个字符"
+                return _l("不超过 %(limit)d 个字符", limit=field.max_length)
             if field.enum is not None and value not in field.enum:
-                return "应为以下之一：" + "、".join(field.enum)
+                return _l("应为以下之一：%(choices)s", choices="、".join(field.enum))
             if field.format == "date":
                 try:
                     date.fromisoformat(value)
                 except ValueError:
-                    return "日期格式应为 YYYY-MM-DD"
+                    return _l("日期格式应为 YYYY-MM-DD")
         case "integer":
             if isinstance(value, bool) or not isinstance(value, int):
-                return "应为整数"
+                return _l("应为整数")
         case "number":
             if isinstance(value, bool) or not isinstance(value, int | float):
-                return "应为数字"
+                return _l("应为数字")
         case "boolean":
             if not isinstance(value, bool):
-                return "应为布尔值"
+                return _l("应为布尔值")
         case "array":
             if not isinstance(value, list):
-                return "应为数组"
+                return _l("应为数组")
             wanted = {"string": str, "integer": int}[field.items]
             if not all(isinstance(item, wanted) and not isinstance(item, bool) for item in value):
-                return f"数组元素应为{TYPE_NAMES[field.items]}"
+                return _l("数组元素应为%(type)s", type=TYPE_NAMES[field.items])
             if field.checked_by_domain:
                 return None
             if field.enum is not None and any(item not in field.enum for item in value):
-                return "元素应为以下之一：" + "、".join(field.enum)
+                return _l("元素应为以下之一：%(choices)s", choices="、".join(field.enum))
     return None
 
 
 def checked_payload(data: Any, fields: Fields, *, creating: bool) -> dict[str, Any]:
     """The body's fields after shape checks; 422 naming every unknown or mistyped field."""
     if not isinstance(data, dict):
-        raise invalid({}, "请求体应为 JSON 对象")
+        raise invalid({}, _l("请求体应为 JSON 对象"))
     errors: dict[str, str] = {}
     for name, value in data.items():
         field = fields.get(name)
         if field is None:
-            errors[name] = "未知字段"
+            errors[name] = _l("未知字段")
         elif field.read_only or (field.create_only and not creating):
-            errors[name] = "该字段不可修改"
+            errors[name] = _l("该字段不可修改")
         elif (problem := _type_error(value, field)) is not None:
             errors[name] = problem
     if errors:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
 
 from portal.api.errors import invalid
@@ -22,7 +23,7 @@ def _positive_int(name: str, default: int) -> int:
     if raw is None or raw == "":
         return default
     if not raw.isdigit() or int(raw) < 1:
-        raise invalid({name: "应为正整数"})
+        raise invalid({name: _l("应为正整数")})
     return int(raw)
 
 

@@ -6,9 +6,10 @@ from dataclasses import replace
 from typing import Any
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 
 from portal.accounts.models import User
-from portal.api.auth import caller, require
+from portal.api.auth import TOKEN_REQUIRED, caller, require
 from portal.api.errors import ApiError, invalid, not_found
 from portal.api.fields import Field, checked_payload, json_body
 from portal.api.pagination import paginated
@@ -36,9 +37,9 @@ def visible_filter(filters: ListingFilter, user: User | None) -> ListingFilter:
     if filters.status in (None, ListingStatus.PUBLISHED) or can(user, Action.VIEW_UNPUBLISHED):
         return filters
     if user is None:
-        raise ApiError(401, "unauthorized", "查看未发布的信息需要令牌")
+        raise ApiError(401, "unauthorized", _l("查看未发布的信息需要令牌"))
     if user.organization_id is None:
-        raise ApiError(403, "forbidden", "您没有权限查看未发布的信息")
+        raise ApiError(403, "forbidden", _l("您没有权限查看未发布的信息"))
     return replace(filters, owner_org_id=user.organization_id)
 
 
@@ -46,14 +47,14 @@ def listing_filter_from_args(args: Any, user: User | None) -> ListingFilter:
     """The list filters of the pages (`org` among them); 422 names bad ones."""
     filters, errors = parse_listing_filter(args)
     if errors:
-        raise invalid(errors, "筛选条件有误")
+        raise invalid(errors, _l("筛选条件有误"))
     return visible_filter(filters, user)
 
 
 class ListingResource:
     """The five handlers of one listing collection (technologies also hold products)."""
 
-    def __init__(self, default_kind: ListingKind, fields: dict[str, Field], noun: str) -> None:
+    def __init__(self, default_kind: ListingKind, fields: dict[str, Field], noun: Any) -> None:
         self.default_kind = default_kind
         self.fields = fields
         self.noun = noun
@@ -71,13 +72,13 @@ class ListingResource:
     def _user(self) -> User:
         user = caller()
         if user is None:
-            raise ApiError(401, "unauthorized", "请提供有效的令牌（Authorization: Bearer ...）")
+            raise ApiError(401, "unauthorized", TOKEN_REQUIRED)
         return user
 
     def list_items(self) -> dict[str, Any]:
         filters = listing_filter_from_args(request.args, caller())
         if self.default_kind is ListingKind.NEED and filters.kind is not None:
-            raise invalid({"kind": "需求没有类别"}, "筛选条件有误")
+            raise invalid({"kind": _l("需求没有类别")}, _l("筛选条件有误"))
         today = utcnow().date()
         query = listings_query(self.model, filters, today)
         return paginated(query, lambda listing: serialize_listing(listing, today))
@@ -92,13 +93,13 @@ class ListingResource:
         user = self._user()
         data = checked_payload(json_body(), self.fields, creating=True)
         if "status" in data or "review_comment" in data:
-            raise invalid({"status": "新建的信息总是草稿，请创建后再提交"})
+            raise invalid({"status": _l("新建的信息总是草稿，请创建后再提交")})
         kind = ListingKind(data.pop("kind", None) or self.default_kind)
         owner = None
         if data.get("owner_org_id") is not None:
             owner = db.session.get(Organization, data["owner_org_id"])
             if owner is None:
-                raise invalid({"owner_org_id": "机构不存在"})
+                raise invalid({"owner_org_id": _l("机构不存在")})
         data.pop("owner_org_id", None)
         listing = listings_service.create_listing(kind, data, user, owner=owner)
         db.session.commit()
@@ -131,8 +132,8 @@ class ListingResource:
         return "", 204
 
 
-technologies = ListingResource(ListingKind.TECHNOLOGY, TECHNOLOGY_FIELDS, "技术成果")
-needs = ListingResource(ListingKind.NEED, NEED_FIELDS, "需求")
+technologies = ListingResource(ListingKind.TECHNOLOGY, TECHNOLOGY_FIELDS, _l("技术成果"))
+needs = ListingResource(ListingKind.NEED, NEED_FIELDS, _l("需求"))
 
 
 LISTING_QUERY = (

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, String, cast, or_, select
 
 from portal.extensions import db
@@ -81,22 +82,22 @@ def parse_listing_filter(args: Mapping[str, str]) -> tuple[ListingFilter, dict[s
             try:
                 values[name] = enums[name](raw)
             except ValueError:
-                errors[name] = "不是可选的值"
+                errors[name] = _l("不是可选的值")
         elif name in ("trl_min", "trl_max"):
             if raw.isdigit() and 1 <= int(raw) <= 9:
                 values[name] = int(raw)
             else:
-                errors[name] = "应为 1-9 的整数"
+                errors[name] = _l("应为 1-9 的整数")
         elif name == "org":
             if raw.isdigit():
                 values["owner_org_id"] = int(raw)
             else:
-                errors[name] = "应为机构编号"
+                errors[name] = _l("应为机构编号")
         elif name == "district":
             if raw in XIAMEN_DISTRICTS:
                 values[name] = raw
             else:
-                errors[name] = "不是厦门的行政区"
+                errors[name] = _l("不是厦门的行政区")
         else:
             values[name] = raw[:20]
     return ListingFilter(**values), errors  # type: ignore[arg-type]

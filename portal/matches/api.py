@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 
 from portal.api.auth import caller, require
 from portal.api.errors import invalid, not_found
@@ -46,11 +47,13 @@ def _limit() -> int:
     if not raw:
         return DEFAULT_LIMIT
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise invalid({"limit": f"应为 1 到 {MAX_LIMIT} 的整数"}, "查询参数有误")
+        raise invalid(
+            {"limit": _l("应为 1 到 %(limit)d 的整数", limit=MAX_LIMIT)}, _l("查询参数有误")
+        )
     return int(raw)
 
 
-def _visible(model: type[Technology] | type[Need], item_id: int, noun: str) -> Listing:
+def _visible(model: type[Technology] | type[Need], item_id: int, noun: Any) -> Listing:
     listing = db.session.get(model, item_id)
     # Unpublished listings are not revealed to those who may not see them (as on the pages).
     if listing is None or (
@@ -95,12 +98,12 @@ def _answer(listing: Listing, counterpart: str) -> dict[str, Any]:
 
 def need_matches(item_id: int) -> dict[str, Any]:
     """A published need's best technologies: public, like the technologies themselves."""
-    return _answer(_visible(Need, item_id, "需求"), "technology")
+    return _answer(_visible(Need, item_id, _l("需求")), "technology")
 
 
 def technology_matches(item_id: int) -> dict[str, Any]:
     """The needs a technology matches: for its owner organization and brokers."""
-    technology = _visible(Technology, item_id, "技术")
+    technology = _visible(Technology, item_id, _l("技术"))
     require(Action.VIEW_LISTING_MATCHES, technology)
     return _answer(technology, "need")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 
 from portal.api.errors import ApiError
 from portal.api.fields import Field
@@ -38,7 +39,7 @@ def search_items() -> dict[str, Any]:
     try:
         args = parse_search_args(request.args)
     except SearchArgsError as error:
-        raise ApiError(400, "invalid_query", "搜索参数有误", error.fields) from error
+        raise ApiError(400, "invalid_query", _l("搜索参数有误"), error.fields) from error
     answer = run_search(args.query)
     result = answer.result
     return {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -43,7 +44,7 @@ class SearchArgsError(ValueError):
     """Arguments that cannot be searched; ``fields`` says what is wrong with each."""
 
     def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__("搜索参数有误")
+        super().__init__(_l("搜索参数有误"))
         self.fields = fields
 
 
@@ -76,7 +77,7 @@ def _int_arg(
     if not raw:
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:
-        errors[name] = f"应为 {low}-{high} 的整数"
+        errors[name] = _l("应为 %(low)d-%(high)d 的整数", low=low, high=high)
         return default
     return int(raw)
 
@@ -87,10 +88,10 @@ def parse_search_args(args: MultiDict[str, str], default_per_page: int = 20) -> 
     errors: dict[str, str] = {}
     doc_type = (args.get("type") or "").strip()
     if doc_type and doc_type not in PORTAL_DOC_TYPES:
-        errors["type"] = "应为 technology、need 或 organization"
+        errors["type"] = _l("应为 technology、need 或 organization")
     mode = (args.get("mode") or "hybrid").strip()
     if mode not in SEARCH_MODES:
-        errors["mode"] = "应为 hybrid、lexical 或 vector"
+        errors["mode"] = _l("应为 hybrid、lexical 或 vector")
     filters: dict[str, list[str | int]] = {}
     for field in FILTER_FIELDS:
         values = [v.strip() for v in args.getlist(field) if v.strip()]
@@ -98,9 +99,9 @@ def parse_search_args(args: MultiDict[str, str], default_per_page: int = 20) -> 
             continue
         allowed = _allowed(field)
         if len(values) > MAX_FILTER_VALUES:
-            errors[field] = f"最多 {MAX_FILTER_VALUES} 个值"
+            errors[field] = _l("最多 %(limit)d 个值", limit=MAX_FILTER_VALUES)
         elif allowed is not None and any(value not in allowed for value in values):
-            errors[field] = "不是可选的值"
+            errors[field] = _l("不是可选的值")
         else:
             filters[field] = list(dict.fromkeys(values))
     page = _int_arg(args, "page", 1, 1, 10_000, errors)
