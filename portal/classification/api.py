@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from portal.api.errors import ApiError, invalid
 from portal.api.fields import Field, checked_payload, json_body
 from portal.api.routing import ApiRoute, ApiSection, Schema
@@ -47,11 +49,13 @@ def _text_from_request() -> str:
     data = json_body()
     text = data.get("text") if isinstance(data, dict) else None
     if isinstance(text, str) and len(text) > MAX_TEXT_CHARS:
-        raise ApiError(413, "payload_too_large", f"text 不超过 {MAX_TEXT_CHARS} 字")
+        raise ApiError(
+            413, "payload_too_large", _l("text 不超过 %(limit)d 字", limit=MAX_TEXT_CHARS)
+        )
     checked = checked_payload(data, TEXT_REQUEST_FIELDS, creating=True)
     text = checked.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise invalid({"text": "不能为空"})
+        raise invalid({"text": _l("不能为空")})
     return text
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from zipfile import BadZipFile
 
+from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -50,7 +51,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise TableError("无法识别文件编码：文件以 UTF-16 标记开头，但内容不是 UTF-16") from exc
+            raise TableError(
+                _l("无法识别文件编码：文件以 UTF-16 标记开头，但内容不是 UTF-16")
+            ) from exc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -58,7 +61,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise TableError("无法识别文件编码：请保存为 UTF-8 或 GBK/GB18030 编码的 CSV") from exc
+        raise TableError(_l("无法识别文件编码：请保存为 UTF-8 或 GBK/GB18030 编码的 CSV")) from exc
 
 
 def _clean(value: object) -> str:
@@ -77,22 +80,22 @@ def _is_blank(values: list[str]) -> bool:
 
 def read_csv(data: bytes) -> Table:
     if data.startswith(ZIP_SIGNATURE):
-        raise TableError("这是 Excel（.xlsx）文件，请保留 .xlsx 扩展名后上传")
+        raise TableError(_l("这是 Excel（.xlsx）文件，请保留 .xlsx 扩展名后上传"))
     text, encoding = decode_text(data)
     # Text in UTF-8 or GB18030 never holds a NUL; programs, images and archives do.
     if "\x00" in text:
-        raise TableError("文件不是 CSV 文本（可能是程序、图片或其他二进制文件）")
+        raise TableError(_l("文件不是 CSV 文本（可能是程序、图片或其他二进制文件）"))
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = [[cell.strip() for cell in record] for record in reader]
     except csv.Error as exc:
-        raise TableError(f"CSV 格式错误：{exc}") from exc
+        raise TableError(_l("CSV 格式错误：%(error)s", error=str(exc))) from exc
     numbered = [(index + 1, values) for index, values in enumerate(records)]
     numbered = [(number, values) for number, values in numbered if not _is_blank(values)]
     if not numbered:
-        raise TableError("文件是空的")
+        raise TableError(_l("文件是空的"))
     (_, headers), *body = numbered
     return Table(headers, [SourceRow(n, v) for n, v in body], encoding)
 
@@ -102,7 +105,7 @@ def _sheet_grid(data: bytes) -> tuple[list[list[str]], list[tuple[int, int, int,
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise TableError("无法读取 Excel 文件：请上传 .xlsx 格式") from exc
+        raise TableError(_l("无法读取 Excel 文件：请上传 .xlsx 格式")) from exc
     sheet = workbook.worksheets[0]
     grid = [[_clean(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
     merged = []
@@ -128,7 +131,7 @@ def read_excel(data: bytes) -> Table:
     ):
         start += 1
     if start >= len(grid):
-        raise TableError("文件是空的")
+        raise TableError(_l("文件是空的"))
     spans_columns = any(top == start and right > left for top, left, _, right in merged)
     header_rows = 2 if spans_columns and start + 1 < len(grid) else 1
     headers = []
@@ -149,4 +152,4 @@ def read_table(filename: str, data: bytes) -> Table:
         return read_excel(data)
     if suffix in CSV_SUFFIXES:
         return read_csv(data)
-    raise TableError("只支持 CSV（.csv）和 Excel（.xlsx）文件")
+    raise TableError(_l("只支持 CSV（.csv）和 Excel（.xlsx）文件"))

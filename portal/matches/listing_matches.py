@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 
 from portal.accounts.models import User
@@ -116,17 +117,17 @@ def parse_board_filter(args: dict) -> tuple[BoardFilter, dict[str, str]]:
         try:
             min_score = float(raw)
         except ValueError:
-            errors["min_score"] = "应为 0 到 1 之间的数"
+            errors["min_score"] = _l("应为 0 到 1 之间的数")
         else:
             if not 0 <= min_score <= 1:
-                errors["min_score"] = "应为 0 到 1 之间的数"
+                errors["min_score"] = _l("应为 0 到 1 之间的数")
     state: MatchState | None = MatchState.SUGGESTED
     raw_state = args.get("state")
     if raw_state is not None:
         try:
             state = MatchState(raw_state) if raw_state else None
         except ValueError:
-            errors["state"] = "不是可选的状态"
+            errors["state"] = _l("不是可选的状态")
     return BoardFilter(area, min_score, state), errors
 
 
