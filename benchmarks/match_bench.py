@@ -32,8 +32,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from embeddings.sentence_transformer import SentenceTransformerEmbedder  # noqa: E402
+from matching.candidate_index import build_index  # noqa: E402
 from matching.evaluate import read_labeled_pairs  # noqa: E402
-from matching.matcher import build_index, rank_technologies_for_need  # noqa: E402
+from matching.matcher import rank_technologies_for_need  # noqa: E402
 from matching.profiles import TRANSFER_MODES, NeedProfile, TechnologyProfile  # noqa: E402
 from matching.taxonomy import plan_areas  # noqa: E402
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from embeddings.protocol import TextEmbedder
 from matching.area import AreaClassifier
+from matching.candidate_index import CandidateIndex, build_index
 from matching.carbon import CarbonClassifier
 from matching.carbon_data import LabeledText, labeled_examples, read_labeled_texts
 from matching.evaluate import (
@@ -28,9 +29,7 @@ from matching.evaluate import (
 )
 from matching.matcher import (
     DEFAULT_WEIGHTS,
-    CandidateIndex,
     MatchWeights,
-    build_index,
     candidate_parts,
 )
 from matching.profiles import NeedProfile, TechnologyProfile

@@ -6,6 +6,9 @@ deletes the old index, so searches never see a half-built index. The server dist
 development and CI has no analysis-common module, no painless, no ``GET /``, no ``_reindex`` and
 no RRF retriever, so this backend uses only: the built-in ``whitespace`` analyzer over tokens
 made in Python, keyword facets, ``dense_vector`` kNN, ``_bulk`` writes, ``/_cluster/health``.
+
+Somewhat over the usual module length: one class over one server connection, its mapping and
+the alias swap; the pieces are only meaningful together.
 """
 
 from __future__ import annotations

@@ -10,6 +10,10 @@ Several processes (web workers) may share the files. What each keeps in memory (
 row map, document frequencies, browse facet counts) is tagged with a generation: SQLite's
 ``PRAGMA data_version`` (changes when another connection commits) and a counter of this
 connection's own writes, and rebuilt when the generation moves.
+
+Longer than the project's usual module (about 600 lines) on purpose: it is one class whose
+methods share one connection, its caches and their generation; split, each part would need
+the others' internals.
 """
 
 from __future__ import annotations

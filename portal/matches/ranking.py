@@ -21,12 +21,11 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from embeddings.protocol import TextEmbedder
+from matching.candidate_index import CandidateIndex, build_index
 from matching.matcher import (
     DEFAULT_WEIGHTS,
-    CandidateIndex,
     MatchResult,
     MatchWeights,
-    build_index,
     failed_check_summary,
     rank_needs_for_technology,
     rank_technologies_for_need,

@@ -3,10 +3,10 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
+from matching.candidate_index import build_index
 from matching.explain import fit_checks, fit_score
 from matching.matcher import (
     MatchWeights,
-    build_index,
     candidate_parts,
     failed_check_summary,
     rank_needs_for_technology,
