@@ -20,6 +20,7 @@ from portal.search_index.documents import PORTAL_DOC_TYPES
 from portal.taxonomy.models import PLAN_TAXONOMY, TaxonomyArea
 from search.documents import (
     CLOSED_FACET_VALUES,
+    FACET_FIELDS,
     MAX_PER_PAGE,
     SEARCH_MODES,
     InvalidSearchRequest,
@@ -27,16 +28,7 @@ from search.documents import (
 )
 
 # Facets a visitor filters on; ``status`` is not one (the index holds published items only).
-FILTER_FIELDS = (
-    "area",
-    "area_action",
-    "kind",
-    "trl",
-    "transfer_modes",
-    "org_kind",
-    "district",
-    "carbon_type",
-)
+FILTER_FIELDS = tuple(name for name in FACET_FIELDS if name != "status")
 MAX_FILTER_VALUES = 20
 
 
