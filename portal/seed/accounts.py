@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.accounts.models import Role, User
 from portal.accounts.service import find_user_by_email
@@ -64,3 +64,8 @@ def ensure_demo_accounts(password: str) -> list[tuple[DemoAccount, bool]]:
         results.append((account, True))
     db.session.flush()
     return results
+
+
+def real_account_count() -> int:
+    """Accounts not made by the demo seed: people of a real installation."""
+    return db.session.scalar(select(func.count()).where(User.is_demo.is_(False))) or 0

@@ -1,4 +1,5 @@
-"""`flask seed` loads the real taxonomies, organizations and demo accounts, idempotently."""
+"""`flask seed` loads the real taxonomies and organizations, idempotently; demo accounts (whose
+password is published) only with --demo, and never beside real accounts unless told to."""
 
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
@@ -7,6 +8,7 @@ from portal.accounts.models import Role, User
 from portal.extensions import db
 from portal.organizations.models import Organization
 from portal.taxonomy.models import GREEN_INDUSTRY_TAXONOMY, PLAN_TAXONOMY, TaxonomyArea
+from tests.factories import make_user
 
 
 def _counts() -> tuple[int, ...]:
@@ -45,11 +47,35 @@ def test_seed_content(runner: FlaskCliRunner) -> None:
     assert boiler.name == "节能锅炉制造" and boiler.parent.name == "高效节能装备制造"
     assert boiler.parent.parent.name == "节能环保产业"
     assert db.session.scalar(select(Organization).where(Organization.name == "厦门大学"))
-    roles = set(db.session.scalars(select(User.role)))
-    assert roles == set(Role)
+
+
+def test_seed_without_demo_makes_no_account(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+    assert "Demo@2026" not in result.output and "@demo.xm" not in result.output
+
+
+def test_seed_demo_makes_one_demo_account_per_role(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["seed", "--demo"])
+    assert result.exit_code == 0, result.output
+    users = db.session.scalars(select(User)).all()
+    assert {user.role for user in users} == set(Role) and all(user.is_demo for user in users)
     researcher = db.session.scalar(select(User).where(User.email == "researcher@demo.xm"))
     assert researcher.organization.name == "厦门大学" and researcher.check_password("Demo@2026")
     assert "Demo@2026" in result.output
+
+
+def test_seed_demo_refuses_a_database_with_real_accounts(runner: FlaskCliRunner) -> None:
+    make_user("chief@real.xm", Role.ADMIN)
+    refused = runner.invoke(args=["seed", "--demo"])
+    assert refused.exit_code != 0
+    assert "1 real account" in refused.output and "--beside-real-accounts" in refused.output
+    assert db.session.scalar(select(func.count()).select_from(TaxonomyArea)) == 0
+    assert db.session.scalar(select(User).where(User.email == "admin@demo.xm")) is None
+    allowed = runner.invoke(args=["seed", "--demo", "--beside-real-accounts"])
+    assert allowed.exit_code == 0, allowed.output
+    assert db.session.scalar(select(User).where(User.email == "admin@demo.xm")).is_demo
 
 
 def test_seeded_home_page_shows_the_plan(runner: FlaskCliRunner, client) -> None:  # noqa: ANN001
