@@ -37,6 +37,9 @@ CLOSED_FACET_VALUES: dict[str, frozenset[str]] = {
 SEARCH_MODES = ("hybrid", "lexical", "vector")
 MAX_QUERY_CHARS = 200
 MAX_PER_PAGE = 100
+# The deepest result a query may page to (page * per_page): Elasticsearch's default
+# index.max_result_window, and beyond anything a person reads.
+MAX_RESULT_WINDOW = 10_000
 
 FacetValue = str | int | list[str]
 SearchMode = Literal["hybrid", "lexical", "vector"]
@@ -125,6 +128,8 @@ class SearchQuery:
             raise InvalidSearchRequest(f"unknown search mode {self.mode!r}")
         if self.page < 1 or not 1 <= self.per_page <= MAX_PER_PAGE:
             raise InvalidSearchRequest(f"page must be >= 1 and per_page 1-{MAX_PER_PAGE}")
+        if self.page * self.per_page > MAX_RESULT_WINDOW:
+            raise InvalidSearchRequest(f"page * per_page must be at most {MAX_RESULT_WINDOW}")
 
     @property
     def offset(self) -> int:

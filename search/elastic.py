@@ -48,6 +48,8 @@ KEYS_ONLY: dict[str, object] = {
 }
 Counts = dict[tuple[str, str], int]
 
+MAX_KNN_CANDIDATES = 10_000
+
 
 def _facet_aggs() -> dict[str, dict]:
     return {
@@ -335,7 +337,8 @@ class ElasticsearchBackend(RankedBackend):
             "field": "vector",
             "query_vector": np.asarray(vector, dtype=np.float32).tolist(),
             "k": limit,
-            "num_candidates": max(limit * 2, 100),
+            # The server refuses more than 10,000 candidates; k never exceeds the result window.
+            "num_candidates": min(max(limit * 2, 100), MAX_KNN_CANDIDATES),
             # Raw cosine, so the aggregations below count the same documents as the hits.
             "similarity": self.min_similarity,
         }

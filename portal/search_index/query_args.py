@@ -22,6 +22,7 @@ from search.documents import (
     CLOSED_FACET_VALUES,
     FACET_FIELDS,
     MAX_PER_PAGE,
+    MAX_RESULT_WINDOW,
     SEARCH_MODES,
     InvalidSearchRequest,
     SearchQuery,
@@ -100,6 +101,8 @@ def parse_search_args(args: MultiDict[str, str], default_per_page: int = 20) -> 
     per_page = _int_arg(args, "per_page", default_per_page, 1, MAX_PER_PAGE, errors)
     trl_min = _int_arg(args, "trl_min", 0, 1, 9, errors) or None
     trl_max = _int_arg(args, "trl_max", 0, 1, 9, errors) or None
+    if "page" not in errors and page * per_page > MAX_RESULT_WINDOW:
+        errors["page"] = _l("只能翻看前 %(limit)d 条结果", limit=MAX_RESULT_WINDOW)
     if errors:
         raise SearchArgsError(errors)
     try:

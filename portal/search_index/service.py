@@ -18,8 +18,10 @@ from typing import TypeVar
 from elastic_transport import TransportError
 from elasticsearch import ApiError
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from portal.domain_errors import ValidationFailed
 from portal.extensions import db
 from portal.search_index.backends import (
     SearchBackends,
@@ -67,12 +69,32 @@ class SearchAnswer:
 # --- reading ----------------------------------------------------------------------------------
 
 
+def _refused_by_server(error: Exception) -> bool:
+    """A 4xx other than timeout or throttling: the request was at fault, not the server."""
+    status = getattr(getattr(error, "meta", None), "status", None)
+    return (
+        isinstance(error, ApiError)
+        and status is not None
+        and 400 <= status < 500
+        and (status not in (408, 429))
+    )
+
+
 def _ask(backends: SearchBackends, call: Callable[[RankedBackend], T]) -> tuple[T, bool]:
-    """``call`` on Elasticsearch when usable, else (or when it fails) on the embedded index."""
+    """``call`` on Elasticsearch when usable, else (or when it fails) on the embedded index.
+
+    A request Elasticsearch refuses as bad (a 4xx) is the caller's error: it is refused, and
+    Elasticsearch is not taken for down, so writes to it are not paused.
+    """
     if backends.elastic is not None and backends.elastic_usable():
         try:
             answer = call(backends.elastic)
         except ELASTIC_FAILURES as error:
+            if _refused_by_server(error):
+                log.warning("Elasticsearch refused a search as bad: %s", error)
+                raise ValidationFailed(
+                    {}, _l("检索服务无法处理这个搜索请求，请缩小范围后重试")
+                ) from error
             backends.mark_elastic_down(error)
         else:
             backends.mark_elastic_up()
