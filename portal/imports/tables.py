@@ -5,6 +5,10 @@ of GBK and GB2312, which is what Excel on Chinese Windows writes). Excel: the fi
 cells are filled with their value, a title row spanning the whole table is
 skipped, and a two-row header whose upper cells are merged over several columns
 ("价格（万元）" over "最低" and "最高") gives names like "价格（万元）最低".
+
+A workbook is a zip of XML: before openpyxl parses it, the members' declared uncompressed
+sizes are checked (a few KB can unpack to gigabytes), and openpyxl parses through defusedxml
+(installed as a dependency), so entity tricks are refused.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
@@ -23,6 +27,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 ZIP_SIGNATURE = b"PK\x03\x04"  # .xlsx files are zip archives
+# A 5,000-row sheet of long texts unpacks to a few tens of MB; far more is a zip bomb.
+MAX_WORKBOOK_UNPACKED = 64 * 1024 * 1024
+MAX_WORKBOOK_MEMBERS = 1000
 
 
 class TableError(Exception):
@@ -100,8 +107,25 @@ def read_csv(data: bytes) -> Table:
     return Table(headers, [SourceRow(n, v) for n, v in body], encoding)
 
 
+def _check_unpacked_size(data: bytes) -> None:
+    try:
+        with ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (BadZipFile, OSError, ValueError) as exc:
+        raise TableError(_l("无法读取 Excel 文件：请上传 .xlsx 格式")) from exc
+    unpacked = sum(member.file_size for member in members)
+    if len(members) > MAX_WORKBOOK_MEMBERS or unpacked > MAX_WORKBOOK_UNPACKED:
+        raise TableError(
+            _l(
+                "Excel 文件解压后超过 %(limit)d MB，请拆分后分批导入",
+                limit=MAX_WORKBOOK_UNPACKED >> 20,
+            )
+        )
+
+
 def _sheet_grid(data: bytes) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
     """Cell texts with merged ranges filled in, and the merged ranges (0-based, inclusive)."""
+    _check_unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
