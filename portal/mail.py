@@ -9,13 +9,23 @@ from email.message import EmailMessage
 from flask import current_app
 
 log = logging.getLogger("portal.mail")
+MAX_SUBJECT = 200
+
+
+def header_text(text: str) -> str:
+    """One line for a mail header: a title typed with line breaks (or pasted with control
+    characters) would otherwise make the header invalid, and the mail, and the request that
+    sends it, fail."""
+    flat = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return flat[:MAX_SUBJECT]
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
-    message["To"] = to
+    message["To"] = header_text(to)
+    subject = header_text(subject)
     message["Subject"] = subject
     message.set_content(body)
     if not config.get("MAIL_SERVER"):
