@@ -64,8 +64,13 @@ class ListingResource:
         return self.default_kind.model
 
     def _get(self, item_id: int) -> Listing:
+        """The listing; one that exists unpublished is, to those who may not see it, not found
+        (a 401 or 403 would tell outsiders which ids hold drafts)."""
         listing = db.session.get(self.model, item_id)
-        if listing is None:
+        if listing is None or (
+            listing.status is not ListingStatus.PUBLISHED
+            and not can(caller(), Action.VIEW_UNPUBLISHED, listing)
+        ):
             raise not_found(self.noun)
         return listing
 
@@ -84,10 +89,7 @@ class ListingResource:
         return paginated(query, lambda listing: serialize_listing(listing, today))
 
     def get_item(self, item_id: int) -> dict[str, Any]:
-        listing = self._get(item_id)
-        if listing.status is not ListingStatus.PUBLISHED:
-            require(Action.VIEW_UNPUBLISHED, listing)
-        return serialize_listing(listing, utcnow().date())
+        return serialize_listing(self._get(item_id), utcnow().date())
 
     def create_item(self) -> tuple[dict[str, Any], int]:
         user = self._user()
@@ -111,7 +113,7 @@ class ListingResource:
         data = checked_payload(json_body(), self.fields, creating=False)
         workflow = {name: data.pop(name) for name in WORKFLOW_FIELDS if name in data}
         if "review_comment" in workflow and workflow.get("status") != ListingStatus.DRAFT:
-            raise invalid({"review_comment": "只在退回草稿（status: draft）时填写"})
+            raise invalid({"review_comment": _l("只在退回草稿（status: draft）时填写")})
         require(Action.EDIT_LISTING, listing)
         # One commit for the fields and the status change: both apply or neither does.
         if data:

@@ -25,7 +25,9 @@ def test_anonymous_callers_see_published_listings_only(
     assert (body["total"], body["page"], body["per_page"]) == (1, 1, 20)
     assert body["items"][0]["owner_org_name"] == "厦门大学"
     assert api[None].get(f"/technologies/{published.id}").status_code == 200
-    assert api[None].get(f"/technologies/{draft.id}").status_code == 401
+    # An unpublished id reads as missing to outsiders: no probing for drafts.
+    assert api[None].get(f"/technologies/{draft.id}").status_code == 404
+    assert api[None].get(f"/technologies/{draft.id + 999}").status_code == 404
     assert api[None].get("/technologies?status=draft").status_code == 401
 
 
@@ -37,8 +39,10 @@ def test_unpublished_listings_are_for_their_owners_and_staff(
     path = f"/technologies/{draft.id}"
     assert api["researcher"].get(path).status_code == 200
     assert api["broker"].get(path).status_code == 200
-    assert api["other_researcher"].get(path).status_code == 403
-    assert api["enterprise"].get(path).status_code == 403
+    missing = f"/technologies/{draft.id + 999}"
+    for outsider in ("other_researcher", "enterprise"):
+        assert api[outsider].get(path).status_code == 404
+        assert api[outsider].get(path).json == api[outsider].get(missing).json
     own = api["researcher"].get("/technologies?status=draft").json
     assert [item["id"] for item in own["items"]] == [draft.id]
     assert api["broker"].get("/technologies?status=draft").json["total"] == 2
@@ -115,11 +119,12 @@ def test_update_and_delete_belong_to_the_owner_and_staff(
     path = f"/needs/{need.id}"
     change = {"region": "同安区", "budget_min": 10}
     assert api[None].patch(path, change).status_code == 401
-    assert api["other_enterprise"].patch(path, change).status_code == 403
-    assert api["researcher"].patch(path, change).status_code == 403
+    # The draft is not visible to other organizations, so it is not found for them.
+    assert api["other_enterprise"].patch(path, change).status_code == 404
+    assert api["researcher"].patch(path, change).status_code == 404
     assert api["enterprise"].patch(path, change).json["region"] == "同安区"
     assert api["broker"].patch(path, {"region": "翔安区"}).json["region"] == "翔安区"
-    assert api["other_enterprise"].delete(path).status_code == 403
+    assert api["other_enterprise"].delete(path).status_code == 404
     assert api[None].delete(path).status_code == 401
     assert api["enterprise"].delete(path).status_code == 204
     assert api["enterprise"].get(path).status_code == 404
@@ -134,7 +139,8 @@ def test_workflow_by_patching_status(
     path = f"/technologies/{tech['id']}"
     assert api["researcher"].patch(path, {"status": "submitted"}).json["status"] == "submitted"
     assert api["researcher"].patch(path, {"status": "published"}).status_code == 403
-    assert api["enterprise"].patch(path, {"status": "published"}).status_code == 403
+    # Another organization cannot see the submitted listing: it is not found for them.
+    assert api["enterprise"].patch(path, {"status": "published"}).status_code == 404
     sent_back = api["broker"].patch(path, {"status": "draft", "review_comment": "请补充中试数据"})
     assert sent_back.json["status"] == "draft"
     assert sent_back.json["review_comment"] == "请补充中试数据"
