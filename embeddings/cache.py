@@ -1,11 +1,15 @@
 """Vectors cached by (model name, kind, sha256 of text), in memory and optionally in SQLite.
 
 Kind is "document" or "query": models with prompts embed the same text differently for each.
-``CachedEmbedder`` puts any embedder behind an ``EmbeddingCache``.
+``CachedEmbedder`` puts any embedder behind an ``EmbeddingCache`` for documents (a listing's
+text is embedded once, whatever restarts), and keeps query vectors in a bounded in-memory LRU
+only: every search brings a new text, and keeping each forever, in memory and on disk, would
+let anyone grow the server's memory and disk by searching.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sqlite3
 import threading
@@ -26,6 +30,7 @@ CREATE TABLE IF NOT EXISTS embedding (
 )
 """
 _SQLITE_BATCH = 500  # stays under SQLite's limit on bound parameters
+QUERY_CACHE_SIZE = 2048  # recent query vectors kept (about 3 MB at 384 dimensions)
 
 
 def text_sha256(text: str) -> str:
@@ -100,11 +105,14 @@ class EmbeddingCache:
 class CachedEmbedder:
     """Any embedder behind the (model name, text hash) cache: unchanged texts are embedded once."""
 
-    def __init__(self, inner: TextEmbedder, cache: EmbeddingCache) -> None:
+    def __init__(
+        self, inner: TextEmbedder, cache: EmbeddingCache, query_cache_size: int = QUERY_CACHE_SIZE
+    ) -> None:
         self.inner = inner
         self.cache = cache
         self.name = inner.name
         self.dim = inner.dim
+        self._query_vector = functools.lru_cache(maxsize=query_cache_size)(self._fresh_query)
 
     def _embed(
         self, kind: str, texts: Sequence[str], compute: Callable[[list[str]], np.ndarray]
@@ -122,5 +130,10 @@ class CachedEmbedder:
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed("document", texts, self.inner.embed_documents)
 
+    def _fresh_query(self, text: str) -> np.ndarray:
+        vector = np.array(self.inner.embed_query(text), dtype=np.float32)
+        vector.flags.writeable = False  # shared by every caller of the LRU
+        return vector
+
     def embed_query(self, text: str) -> np.ndarray:
-        return self._embed("query", [text], lambda ts: self.inner.embed_query(ts[0])[None, :])[0]
+        return self._query_vector(text)
