@@ -18,6 +18,7 @@ from portal.errors import configure_error_handlers
 from portal.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 from portal.logging_setup import configure_logging
 from portal.matches import configure_matching
+from portal.rate_limits import configure_rate_limits
 from portal.search_index import configure_search
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     configure_search(app)
     configure_matching(app)
     configure_blueprints(app)
+    configure_rate_limits(app)
     configure_templates(app)
     configure_error_handlers(app)
     configure_cli(app)

@@ -59,6 +59,24 @@ class Config:
     LANGUAGES = ("zh_CN", "en")
     BOOTSTRAP_SERVE_LOCAL = True
 
+    # Rate limits (portal/rate_limits.py): memory storage counts per process; point this at
+    # Redis (redis://host:6379/0) when several workers serve the portal.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATE_LIMITS = {
+        "LOGIN_PER_ADDRESS": "30 per minute; 300 per hour",
+        "LOGIN_PER_ACCOUNT": "5 per minute; 30 per hour",
+        "REGISTER_PER_ADDRESS": "10 per hour",
+        "RESET_PER_ADDRESS": "10 per hour",
+        "RESET_PER_ACCOUNT": "3 per hour",
+        "CLASSIFY": "60 per minute",
+        "CLASSIFY_ANONYMOUS": "10 per minute; 100 per day",
+        "SEARCH": "120 per minute",
+        "SEARCH_ANONYMOUS": "60 per minute",
+        "SUGGEST": "300 per minute",
+        "SUGGEST_ANONYMOUS": "120 per minute",
+    }
+
     LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_LOCK_MINUTES = _env_int("LOGIN_LOCK_MINUTES", 15)
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)

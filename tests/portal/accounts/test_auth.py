@@ -142,14 +142,28 @@ def test_wrong_password_and_unknown_email_look_the_same(
     assert "邮箱或密码不正确" in wrong and "邮箱或密码不正确" in unknown
 
 
-def test_login_is_locked_after_repeated_failures(
+def test_repeated_log_in_attempts_on_one_account_are_rate_limited(
     app: Flask, auth: AuthActions, people: dict[str, User]
 ) -> None:
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        auth.login("researcher@test.xm", "wrong-password")
-    response = auth.login("researcher@test.xm")  # the right password, but locked
-    assert response.status_code == 400
-    assert "登录失败次数过多" in response.get_data(as_text=True)
+    for _ in range(5):
+        assert auth.login("researcher@test.xm", "wrong-password").status_code == 400
+    response = auth.login("researcher@test.xm")  # the right password, but too soon
+    assert response.status_code == 429
+    assert "请求过于频繁" in response.get_data(as_text=True)
+    assert "Retry-After" in response.headers
+    # The limit is the account's: another account logs in from the same address.
+    assert auth.login("enterprise@test.xm").status_code == 302
+
+
+def test_log_in_attempts_from_one_address_are_rate_limited(
+    app: Flask, client: FlaskClient, people: dict[str, User]
+) -> None:
+    app.config["RATE_LIMITS"] = {**app.config["RATE_LIMITS"], "LOGIN_PER_ADDRESS": "3 per minute"}
+    answers = [
+        client.post("/auth/login", data={"email": f"nobody{i}@test.xm", "password": "x"})
+        for i in range(4)
+    ]
+    assert [answer.status_code for answer in answers] == [400, 400, 400, 429]
 
 
 def test_login_refuses_off_site_next(auth: AuthActions, client: FlaskClient, people: dict) -> None:
