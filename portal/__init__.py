@@ -20,6 +20,7 @@ from portal.logging_setup import configure_logging
 from portal.matches import configure_matching
 from portal.rate_limits import configure_rate_limits
 from portal.search_index import configure_search
+from portal.security_headers import configure_security_headers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +40,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     configure_matching(app)
     configure_blueprints(app)
     configure_rate_limits(app)
+    configure_security_headers(app)
     configure_templates(app)
     configure_error_handlers(app)
     configure_cli(app)

@@ -7,6 +7,7 @@ embedded search, mail to the log), so the portal starts with nothing configured.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -47,11 +48,14 @@ class Config:
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
     MAX_UPLOAD_LENGTH = _env_int("MAX_UPLOAD_LENGTH", 20 * 1024 * 1024)
 
+    # Served over TLS (directly or behind a proxy): https redirect, HSTS and secure cookies
+    # follow this one setting (portal/security_headers.py).
+    HTTPS = _env_bool("HTTPS", False)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=_env_int("REMEMBER_DAYS", 14))
 
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "zh_CN"
