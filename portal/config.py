@@ -81,8 +81,6 @@ class Config:
         "SUGGEST_ANONYMOUS": "120 per minute",
     }
 
-    LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
-    LOGIN_LOCK_MINUTES = _env_int("LOGIN_LOCK_MINUTES", 15)
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
     ITEMS_PER_PAGE = 20
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

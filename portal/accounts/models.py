@@ -40,14 +40,23 @@ class User(UserMixin, TimestampMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(10), nullable=False, default="zh_CN")
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    failed_login_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    # Part of the id kept in session and remember-me cookies: a new password bumps it, so
+    # every session and cookie made before stops working.
+    session_version: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=1, server_default="1"
+    )
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     organization: Mapped[Organization | None] = relationship(back_populates="members")
 
     def set_password(self, password: str) -> None:
+        if self.password_hash:
+            self.session_version = (self.session_version or 1) + 1
         self.password_hash = generate_password_hash(password)
+
+    def get_id(self) -> str:
+        """Flask-Login's alternative id: the account and its session version."""
+        return f"{self.id}:{self.session_version}"
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

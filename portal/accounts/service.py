@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.accounts.models import Role, User
+from portal.accounts.signals import password_reset
 from portal.extensions import db
 from portal.model_mixins import utcnow
 from portal.organizations.models import Organization, OrgKind
 
 SELF_SERVICE_ROLES = (Role.RESEARCHER, Role.ENTERPRISE)
+LOGIN_FAILED = "邮箱或密码不正确"
 ORG_KINDS_FOR_ROLE = {
     Role.RESEARCHER: (OrgKind.UNIVERSITY, OrgKind.INSTITUTE),
     Role.ENTERPRISE: (OrgKind.ENTERPRISE,),
@@ -100,31 +102,23 @@ def create_user(
     return user
 
 
-def authenticate(email: str, password: str) -> User:
-    """Return the user for valid credentials; lock the account after repeated failures.
+# Checked against when the e-mail has no account, so that an unknown address costs the same
+# hashing work as a known one and timing does not reveal which addresses have accounts.
+_NO_ACCOUNT_HASH = generate_password_hash("no account has this password")
 
-    Unknown e-mail and wrong password give the same message, so that the form does
-    not reveal which addresses have accounts.
-    """
-    config = current_app.config
+
+def authenticate(email: str, password: str) -> User:
+    """The user for valid credentials. Every failure (unknown e-mail, wrong password,
+    deactivated account) gives one message; repeated attempts are slowed by the rate limits
+    on the log-in route (portal/rate_limits.py), not by locking the account, which would let
+    anyone lock anyone out."""
     user = find_user_by_email(email)
-    now = utcnow()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise AccountError(f"登录失败次数过多，请 {minutes} 分钟后再试")
-    if user is None or not user.check_password(password):
-        if user is not None:
-            user.failed_login_count += 1
-            if user.failed_login_count >= config["LOGIN_MAX_FAILURES"]:
-                user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
-                user.failed_login_count = 0
-            db.session.commit()
-        raise AccountError("邮箱或密码不正确")
-    if not user.active:
-        raise AccountError("该账户已停用")
-    user.failed_login_count = 0
-    user.locked_until = None
-    user.last_login_at = now
+    if user is None:
+        check_password_hash(_NO_ACCOUNT_HASH, password)
+        raise AccountError(LOGIN_FAILED)
+    if not user.check_password(password) or not user.active:
+        raise AccountError(LOGIN_FAILED)
+    user.last_login_at = utcnow()
     db.session.commit()
     return user
 
@@ -155,9 +149,8 @@ def user_for_reset_token(token: str) -> User:
 
 def reset_password(token: str, new_password: str) -> User:
     user = user_for_reset_token(token)
-    user.set_password(new_password)
-    user.failed_login_count = 0
-    user.locked_until = None
+    user.set_password(new_password)  # ends every other session and remember-me cookie
+    password_reset.send(user)  # API tokens are revoked by their package
     db.session.commit()
     return user
 

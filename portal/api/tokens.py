@@ -7,9 +7,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal.accounts.models import User
+from portal.accounts.signals import password_reset
 from portal.api.models import ApiToken
 from portal.extensions import db
 from portal.model_mixins import utcnow
@@ -82,3 +83,13 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     record.revoked_at = utcnow()
     db.session.commit()
     return record
+
+
+@password_reset.connect
+def revoke_tokens_on_password_reset(user: User) -> None:
+    """A reset means the password may have leaked: tokens made with it end too."""
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
