@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from wtforms import Field, Form
@@ -26,3 +27,11 @@ class CreditCode:
 
 def strip_filter(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
+
+
+def show_errors(form: Form, errors: Mapping[str, str]) -> None:
+    """A service's field refusals beside the inputs they concern."""
+    for name, message in errors.items():
+        field: Field | None = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, message]

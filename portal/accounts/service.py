@@ -13,7 +13,9 @@ from portal.accounts.models import Role, User
 from portal.accounts.signals import password_reset
 from portal.extensions import db
 from portal.model_mixins import utcnow
+from portal.organizations import service as organizations
 from portal.organizations.models import Organization, OrgKind
+from portal.organizations.service import OrganizationDetails
 
 SELF_SERVICE_ROLES = (Role.RESEARCHER, Role.ENTERPRISE)
 LOGIN_FAILED = "邮箱或密码不正确"
@@ -60,21 +62,15 @@ def register_user(
     if new_organization is not None:
         if new_organization.kind not in allowed_kinds:
             raise AccountError("机构类型与账户角色不符")
-        if db.session.scalar(
-            select(Organization).where(Organization.name == new_organization.name)
-        ):
-            raise AccountError("该机构已存在，请选择加入")
-        if new_organization.credit_code and db.session.scalar(
-            select(Organization).where(Organization.credit_code == new_organization.credit_code)
-        ):
-            raise AccountError("该统一社会信用代码已被其他机构使用")
-        organization = Organization(
+        # The organization rules (unique name and credit code, district) are the service's.
+        organization = organizations.create_organization(
+            None,
             name=new_organization.name,
             kind=new_organization.kind,
-            credit_code=new_organization.credit_code or None,
-            district=new_organization.district or None,
+            details=OrganizationDetails(
+                credit_code=new_organization.credit_code, district=new_organization.district
+            ),
         )
-        db.session.add(organization)
     elif organization_id is not None:
         organization = db.session.get(Organization, organization_id)
         if organization is None or organization.kind not in allowed_kinds:

@@ -17,7 +17,9 @@ from portal.accounts.forms import (
     ResetRequestForm,
 )
 from portal.accounts.models import Role
+from portal.domain_errors import Refusal
 from portal.extensions import db
+from portal.forms_common import show_errors
 from portal.mail import send_mail
 from portal.organizations.models import Organization, OrgKind
 from portal.urls import safe_next_url
@@ -55,9 +57,11 @@ def register() -> str | Response:
                 organization_id=form.organization_id.data or None,
                 new_organization=new_org,
             )
-        except service.AccountError as exc:
+        except (service.AccountError, Refusal) as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            flash(str(exc) if isinstance(exc, service.AccountError) else exc.message, "danger")
+            if isinstance(exc, Refusal):
+                show_errors(form, {f"org_{name}": text for name, text in exc.fields.items()})
         else:
             login_user(user)
             flash(_("注册成功，欢迎加入！"), "success")

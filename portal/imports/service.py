@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 from portal.accounts.models import User
-from portal.api import org_operations
 from portal.domain_errors import Refusal
 from portal.extensions import db
 from portal.imports.columns import OWNER_COLUMN, ColumnMap, map_columns, row_data
 from portal.imports.tables import Table, TableError, read_table
 from portal.listings import service as listings_service
 from portal.listings.kinds import ListingKind
+from portal.organizations import service as organizations
 from portal.organizations.models import Organization, OrgKind
-from portal.organizations.service import OrganizationError
 from portal.security import Action, ensure
 
 MAX_ROWS = 5000
@@ -60,14 +61,14 @@ class ImportReport:
 def _owner(
     name: str, kind: ListingKind, actor: User, create_missing: bool, report: ImportReport
 ) -> Organization:
-    org = org_operations.organization_by_name(name)
+    org = organizations.organization_by_name(name)
     if org is not None:
         return org
     if not create_missing:
-        raise OrganizationError(f"机构“{name[:60]}”不存在（可勾选“自动创建缺少的机构”）")
+        raise Refusal(_l("机构“%(name)s”不存在（可勾选“自动创建缺少的机构”）", name=name[:60]))
     report.new_organizations.append(name)
-    return org_operations.create_organization(
-        actor, name=name, kind=NEW_ORG_KIND[kind], source="批量导入", commit=False
+    return organizations.create_organization(
+        actor, name=name, kind=NEW_ORG_KIND[kind], source="批量导入"
     )
 
 
@@ -98,7 +99,7 @@ def _import_rows(
         owner_name = str(data.pop(OWNER_COLUMN, "")).strip()
         try:
             if not owner_name:
-                raise OrganizationError("缺少所属机构")
+                raise Refusal(_l("缺少所属机构"))
             if owner_name not in owners:
                 owners[owner_name] = _owner(owner_name, kind, actor, create_missing, report)
             owner = owners[owner_name]
@@ -106,7 +107,7 @@ def _import_rows(
             # is needed (and pysqlite would commit on releasing one).
             listings_service.create_listing(kind, data, actor, owner=owner)
             report.imported += 1
-        except (Refusal, OrganizationError) as exc:
+        except Refusal as exc:
             report.rejected.append(RejectedRow(source.number, _reason(exc, headers)))
 
 

@@ -7,7 +7,6 @@ API and imports use, and its messages are put back on the fields.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -143,10 +142,3 @@ def form_input(kind: ListingKind, form: ListingForm) -> dict[str, Any]:
     return with_suggested_area(
         {spec.name: getattr(form, spec.name).data for spec in fields_for(kind)}
     )
-
-
-def show_errors(form: ListingForm, errors: Mapping[str, str]) -> None:
-    for name, message in errors.items():
-        field: Field | None = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]

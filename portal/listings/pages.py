@@ -18,8 +18,9 @@ from werkzeug.wrappers import Response
 
 from portal.domain_errors import Refusal, ValidationFailed
 from portal.extensions import db
+from portal.forms_common import show_errors
 from portal.listings import service
-from portal.listings.forms import build_listing_form, form_input, show_errors
+from portal.listings.forms import build_listing_form, form_input
 from portal.listings.kinds import (
     IP_STATUSES,
     STATUS_LABELS,

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlparse
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 
-from portal.api import org_operations
 from portal.api.auth import caller, require
-from portal.api.errors import ApiError, invalid, not_found
+from portal.api.errors import invalid, not_found
 from portal.api.fields import TIMESTAMP_FIELDS, Field, checked_payload, json_body
 from portal.api.pagination import paginated
 from portal.api.routing import ApiSection, QueryParam, resource_routes, resource_schemas
@@ -54,114 +53,73 @@ def serialize_organization(org: Organization) -> dict[str, Any]:
     }
 
 
-def _organization(org_id: int) -> Organization:
-    org = db.session.get(Organization, org_id)
-    if org is None:
-        raise not_found("机构")
-    return org
+def _details(data: dict[str, Any], org: Organization | None = None) -> service.OrganizationDetails:
+    """The editable fields from the body; on an update, absent fields keep their values."""
 
+    def value(name: str) -> Any:
+        return data.get(name) if org is None or name in data else getattr(org, name)
 
-def _check_website(data: dict[str, Any]) -> None:
-    website = data.get("website")
-    if website and urlparse(website).scheme not in ("http", "https"):
-        raise invalid({"website": "网址应以 http:// 或 https:// 开头"})
-
-
-def _refused(exc: service.OrganizationError) -> ApiError:
-    """Service refusals: a clash with existing data is 409, anything else bad input."""
-    if isinstance(exc, org_operations.OrganizationConflict):
-        return ApiError(409, "conflict", str(exc))
-    return invalid({}, str(exc))
-
-
-def list_items() -> dict[str, Any]:
-    kind_arg = request.args.get("kind") or None
-    district = request.args.get("district") or None
-    if kind_arg is not None and kind_arg not in ORGANIZATION_FIELDS["kind"].enum:
-        raise invalid({"kind": "应为以下之一：" + "、".join(OrgKind)})
-    if district is not None and district not in XIAMEN_DISTRICTS:
-        raise invalid({"district": "应为厦门市的区"})
-    filters = service.OrganizationFilter(
-        kind=OrgKind(kind_arg) if kind_arg else None,
-        district=district,
-        verified_only=request.args.get("verified") in ("1", "true"),
+    return service.OrganizationDetails(
+        credit_code=value("credit_code"),
+        district=value("district"),
+        industry=value("industry"),
+        website=value("website"),
+        description=value("description") or "",
     )
-    return paginated(service.organizations_query(filters), serialize_organization)
 
 
-def get_item(item_id: int) -> dict[str, Any]:
-    return serialize_organization(_organization(item_id))
+class OrganizationResource:
+    """The five handlers of /api/v1/organizations; the rules are the service's."""
 
+    def _get(self, org_id: int) -> Organization:
+        org = db.session.get(Organization, org_id)
+        if org is None:
+            raise not_found(_l("机构"))
+        return org
 
-def create_item() -> tuple[dict[str, Any], int]:
-    require(Action.CREATE_ORGANIZATION)
-    data = checked_payload(json_body(), ORGANIZATION_FIELDS, creating=True)
-    missing = {name: "必填" for name in ("name", "kind") if not data.get(name)}
-    if missing:
-        raise invalid(missing)
-    _check_website(data)
-    try:
-        org = org_operations.create_organization(
-            caller(),
-            name=data["name"],
-            kind=OrgKind(data["kind"]),
-            credit_code=data.get("credit_code"),
-            district=data.get("district"),
-            industry=data.get("industry"),
-            website=data.get("website"),
-            description=data.get("description") or "",
+    def list_items(self) -> dict[str, Any]:
+        kind_arg = request.args.get("kind") or None
+        district = request.args.get("district") or None
+        if kind_arg is not None and kind_arg not in ORGANIZATION_FIELDS["kind"].enum:
+            raise invalid({"kind": _l("应为以下之一：%(choices)s", choices="、".join(OrgKind))})
+        if district is not None and district not in XIAMEN_DISTRICTS:
+            raise invalid({"district": _l("应为厦门市的区")})
+        filters = service.OrganizationFilter(
+            kind=OrgKind(kind_arg) if kind_arg else None,
+            district=district,
+            verified_only=request.args.get("verified") in ("1", "true"),
         )
-    except service.OrganizationError as exc:
-        db.session.rollback()
-        raise _refused(exc) from exc
-    return serialize_organization(org), 201
+        return paginated(service.organizations_query(filters), serialize_organization)
 
+    def get_item(self, item_id: int) -> dict[str, Any]:
+        return serialize_organization(self._get(item_id))
 
-def update_item(item_id: int) -> dict[str, Any]:
-    org = _organization(item_id)
-    require(Action.EDIT_ORGANIZATION, org)
-    data = checked_payload(json_body(), ORGANIZATION_FIELDS, creating=False)
-    _check_website(data)
-    try:
-        org_operations.check_district(data.get("district"))
-        credit_code = (
-            org_operations.checked_credit_code(data["credit_code"], org.id)
-            if "credit_code" in data
-            else org.credit_code
+    def create_item(self) -> tuple[dict[str, Any], int]:
+        require(Action.CREATE_ORGANIZATION)
+        data = checked_payload(json_body(), ORGANIZATION_FIELDS, creating=True)
+        missing = {name: _l("必填") for name in ("name", "kind") if not data.get(name)}
+        if missing:
+            raise invalid(missing)
+        org = service.create_organization(
+            caller(), name=data["name"], kind=OrgKind(data["kind"]), details=_details(data)
         )
-        service.update_organization(
-            org,
-            credit_code=credit_code,
-            district=data.get("district", org.district),
-            website=data.get("website", org.website),
-            description=data.get("description", org.description) or "",
-            industry=data.get("industry", org.industry),
-        )
-    except service.OrganizationError as exc:
-        db.session.rollback()
-        raise _refused(exc) from exc
-    return serialize_organization(org)
+        db.session.commit()
+        return serialize_organization(org), 201
 
+    def update_item(self, item_id: int) -> dict[str, Any]:
+        org = self._get(item_id)
+        require(Action.EDIT_ORGANIZATION, org)
+        data = checked_payload(json_body(), ORGANIZATION_FIELDS, creating=False)
+        service.update_organization(org, _details(data, org))
+        db.session.commit()
+        return serialize_organization(org)
 
-def delete_item(item_id: int) -> tuple[str, int]:
-    org = _organization(item_id)
-    require(Action.DELETE_ORGANIZATION, org)
-    try:
-        org_operations.delete_organization(caller(), org)
-    except service.OrganizationError as exc:
-        db.session.rollback()
-        raise _refused(exc) from exc
-    return "", 204
-
-
-class _Resource:
-    """The module's five handlers, as `resource_routes` expects them."""
-
-    list_items = staticmethod(list_items)
-    create_item = staticmethod(create_item)
-    get_item = staticmethod(get_item)
-    update_item = staticmethod(update_item)
-    delete_item = staticmethod(delete_item)
+    def delete_item(self, item_id: int) -> tuple[str, int]:
+        org = self._get(item_id)
+        require(Action.DELETE_ORGANIZATION, org)
+        service.delete_organization(caller(), org)
+        db.session.commit()
+        return "", 204
 
 
 ORGANIZATION_QUERY = (
@@ -172,7 +130,12 @@ ORGANIZATION_QUERY = (
 
 API = ApiSection(
     routes=resource_routes(
-        "organizations", "organizations", _Resource, "Organization", ORGANIZATION_QUERY, "机构"
+        "organizations",
+        "organizations",
+        OrganizationResource(),
+        "Organization",
+        ORGANIZATION_QUERY,
+        "机构",
     ),
     schemas=resource_schemas("Organization", ORGANIZATION_FIELDS),
 )

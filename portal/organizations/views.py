@@ -7,7 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from portal.domain_errors import Refusal
 from portal.extensions import db
+from portal.forms_common import show_errors
 from portal.organizations import bp, service
 from portal.organizations.forms import OrganizationForm, VerifyForm
 from portal.organizations.models import XIAMEN_DISTRICTS, Organization, OrgKind
@@ -62,19 +64,21 @@ def edit(org_id: int) -> str | Response:
     ensure(current_user, Action.EDIT_ORGANIZATION, org)
     form = OrganizationForm(obj=org)
     if form.validate_on_submit():
+        details = service.OrganizationDetails(
+            credit_code=form.credit_code.data,
+            district=form.district.data,
+            industry=form.industry.data,
+            website=form.website.data,
+            description=form.description.data or "",
+        )
         try:
-            service.update_organization(
-                org,
-                credit_code=form.credit_code.data or None,
-                district=form.district.data or None,
-                website=form.website.data or None,
-                description=form.description.data or "",
-                industry=form.industry.data or None,
-            )
-        except service.OrganizationError as exc:
+            service.update_organization(org, details)
+        except Refusal as exc:
             db.session.rollback()
-            flash(str(exc), "danger")
+            show_errors(form, exc.fields)
+            flash(" ".join([exc.message, *exc.fields.values()]), "danger")
         else:
+            db.session.commit()
             flash(_("机构信息已保存"), "success")
             return redirect(url_for("orgs.detail", org_id=org.id))
     status = 400 if request.method == "POST" else 200
@@ -90,6 +94,7 @@ def verify(org_id: int) -> Response:
     if not VerifyForm().validate_on_submit():
         abort(400)
     service.set_verified(org, verified, current_user)
+    db.session.commit()
     flash(_("已认证该机构") if verified else _("已撤销认证"), "success")
     return redirect(
         safe_next_url(request.form.get("next")) or url_for("orgs.detail", org_id=org.id)

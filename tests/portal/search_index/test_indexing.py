@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.listings.kinds import ListingKind
 from portal.listings.models import Technology
 from portal.listings.service import archive_listing, publish_listing, submit_listing
-from portal.organizations.service import update_organization
+from portal.organizations.service import OrganizationDetails, update_organization
 from portal.search_index.outbox import backlog
 from portal.search_index.service import run_search, sync
 from search.documents import SearchQuery
@@ -63,13 +63,9 @@ def test_facets_follow_the_record_and_its_owner(
 
     org = tech.owner_org
     update_organization(
-        org,
-        credit_code=None,
-        district="集美区",
-        website=None,
-        description="海洋负碳与储能研究",
-        industry=None,
+        org, OrganizationDetails(district="集美区", description="海洋负碳与储能研究")
     )
+    db.session.commit()
     assert found("储能", district=["集美区"]) == [tech.id]
     assert found("海洋负碳", doc_type="organization") == [org.id]
 
