@@ -11,7 +11,7 @@ from portal.listings.models import ListingStatus, Need, Technology
 from portal.matches.models import Match, MatchRun
 from portal.matches.ranking import RankingContext, RecomputeReport, recompute_listings
 from portal.model_mixins import utcnow
-from portal.search_index.outbox import OutboxEvent
+from portal.outbox.service import OutboxEvent
 
 MATCH_HANDLER = "matches"
 ENTITY_MODELS: dict[str, type[Technology] | type[Need]] = {"technology": Technology, "need": Need}
