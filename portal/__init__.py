@@ -18,6 +18,7 @@ from portal.errors import configure_error_handlers
 from portal.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 from portal.logging_setup import configure_logging
 from portal.matches import configure_matching
+from portal.outbox import configure_outbox
 from portal.rate_limits import configure_rate_limits
 from portal.search_index import configure_search
 from portal.security_headers import configure_security_headers
@@ -36,6 +37,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     configure_settings(app, config)
     configure_logging(app)
     configure_extensions(app)
+    configure_outbox(app)
     configure_search(app)
     configure_matching(app)
     configure_blueprints(app)

@@ -7,7 +7,7 @@ from portal.listings.models import Need, Technology
 from portal.matches.models import Match, MatchFeedback, MatchRun, MatchSubscription
 from portal.notifications.models import Notification
 from portal.organizations.models import Organization
-from portal.search_index.models import OutboxEntry
+from portal.outbox.models import OutboxEntry
 from portal.taxonomy.models import TaxonomyArea
 
 __all__ = [

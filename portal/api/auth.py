@@ -11,7 +11,7 @@ from flask_login import current_user
 from portal.accounts.models import User
 from portal.api.errors import ApiError
 from portal.api.tokens import user_for_token
-from portal.extensions import csrf
+from portal.extensions import csrf, db
 from portal.security import Action, can
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -34,6 +34,7 @@ def authenticate_request() -> None:
         if scheme.lower() != "bearer" or not secret.strip():
             raise ApiError(401, "invalid_token", _l("Authorization 请求头应为“Bearer 令牌”"))
         user = user_for_token(secret.strip())
+        db.session.commit()  # the token's last use, when user_for_token recorded it
         if user is None:
             raise ApiError(401, "invalid_token", _l("令牌无效或已撤销"))
         # Flask-Login keeps the request's user in g._login_user; setting it makes

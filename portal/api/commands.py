@@ -6,6 +6,7 @@ import click
 
 from portal.accounts.service import find_user_by_email
 from portal.api.tokens import TokenError, issue_token
+from portal.transactions import unit_of_work
 
 
 @click.command("token")
@@ -17,7 +18,8 @@ def token_command(email: str, name: str) -> None:
     if user is None:
         raise click.ClickException(f"no account with e-mail {email!r}")
     try:
-        issued = issue_token(user, name)
+        with unit_of_work():
+            issued = issue_token(user, name)
     except TokenError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(issued.secret)

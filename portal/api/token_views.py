@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from portal.accounts.forms import ProfileForm
 from portal.api import token_pages, tokens
+from portal.extensions import db
 
 
 @token_pages.app_context_processor
@@ -24,6 +25,7 @@ def inject_token_lookup() -> dict[str, Any]:
 def create() -> tuple[str, int] | Response:
     try:
         issued = tokens.issue_token(current_user, request.form.get("name", ""))
+        db.session.commit()
     except tokens.TokenError as exc:
         flash(str(exc), "danger")
         return redirect(url_for("auth.profile"))
@@ -42,5 +44,6 @@ def revoke(token_id: int) -> Response:
     except tokens.TokenError as exc:
         flash(str(exc), "danger")
     else:
+        db.session.commit()
         flash(_("令牌已撤销"), "success")
     return redirect(url_for("auth.profile"))

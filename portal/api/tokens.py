@@ -1,4 +1,4 @@
-"""Issuing, checking and revoking API tokens."""
+"""Issuing, checking and revoking API tokens. Functions flush; the caller commits."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def issue_token(user: User, name: str = "") -> IssuedToken:
         prefix=secret[: len(TOKEN_PREFIX) + 6],
     )
     db.session.add(record)
-    db.session.commit()
+    db.session.flush()
     return IssuedToken(record=record, secret=secret)
 
 
@@ -61,7 +61,7 @@ def user_for_token(secret: str) -> User | None:
     now = utcnow()
     if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
         record.last_used_at = now
-        db.session.commit()
+        db.session.flush()
     return record.user
 
 
@@ -81,7 +81,7 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     if record is None or record.user_id != user.id or not record.is_active:
         raise TokenError("令牌不存在或已撤销")
     record.revoked_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return record
 
 

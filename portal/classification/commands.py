@@ -16,6 +16,7 @@ from portal.classification import service
 from portal.embeddings.service import get_embedder
 from portal.extensions import db
 from portal.organizations.models import Organization
+from portal.transactions import unit_of_work
 
 OWN_EXAMPLES = CARBON_SEED_DIR / "labeled_examples.csv"
 classify_cli = click.Group("classify", help="Carbon type of organizations; classifier quality.")
@@ -38,7 +39,8 @@ def classify_organizations_command(org_ids: tuple[int, ...]) -> None:
         for org_id in bar:
             org = db.session.get(Organization, org_id)
             assert org is not None  # ids were read from the table just now
-            result = service.classify_organization_carbon(org)
+            with unit_of_work():  # one organization per transaction, as it is classified
+                result = service.classify_organization_carbon(org)
             stored[result.carbon_type.value] += 1
             changed += result.changed
             overridden += result.overridden

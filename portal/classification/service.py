@@ -8,7 +8,8 @@ by a broker. The only place ``Organization.carbon_type`` and ``carbon_type_basis
                   "embedder", "at"},
      "override": {"carbon_type", "reason", "by_id", "by_name", "at"} | null}
 
-An override wins: reclassifying refreshes ``computed`` and leaves the type alone.
+An override wins: reclassifying refreshes ``computed`` and leaves the type alone. Functions
+flush; the caller (a page, `flask classify organizations`) commits.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def _state(org: Organization) -> dict[str, Any]:
 
 
 def classify_organization_carbon(
-    org: Organization, actor: User | None = None, *, commit: bool = True
+    org: Organization, actor: User | None = None
 ) -> OrganizationCarbonResult:
     """Classify ``org`` and store the result; a broker's override stays in force.
 
@@ -143,8 +144,7 @@ def classify_organization_carbon(
         record_change(
             actor, "organization.carbon_classify", "organization", org.id, before, _state(org)
         )
-    if commit:
-        db.session.commit()
+    db.session.flush()
     return OrganizationCarbonResult(org.id, new_type, verdict, override is not None, changed)
 
 
@@ -177,7 +177,7 @@ def override_carbon_type(
     record_change(
         actor, "organization.carbon_override", "organization", org.id, before, _state(org)
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def clear_carbon_override(org: Organization, actor: User) -> None:
@@ -195,7 +195,7 @@ def clear_carbon_override(org: Organization, actor: User) -> None:
     record_change(
         actor, "organization.carbon_override_clear", "organization", org.id, before, _state(org)
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def organization_ids(only: list[int] | None = None) -> list[int]:

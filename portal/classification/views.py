@@ -84,6 +84,7 @@ def classify(org_id: int) -> Response:
     if not FlaskForm().validate_on_submit():
         abort(400)
     result = service.classify_organization_carbon(org, current_user)
+    db.session.commit()
     message = _("已重新判定") if not result.overridden else _("已重新判定；人工认定的类型仍然有效")
     flash(message, "success")
     return _back_to(org)
@@ -103,6 +104,7 @@ def override(org_id: int) -> Response:
         db.session.rollback()
         flash(str(exc), "danger")
     else:
+        db.session.commit()
         flash(_("已人工认定类型"), "success")
     return _back_to(org)
 
@@ -120,5 +122,6 @@ def clear_override(org_id: int) -> Response:
         db.session.rollback()
         flash(str(exc), "danger")
     else:
+        db.session.commit()
         flash(_("已撤销人工认定，恢复自动判定的类型"), "success")
     return _back_to(org)

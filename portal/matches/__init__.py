@@ -9,9 +9,9 @@ from flask import Flask
 
 
 def configure_matching(app: Flask) -> None:
-    """Recompute matches as a second consumer of the outbox that keeps search indices true, so
-    a listing's publication or edit never waits for the ranking."""
+    """Recompute matches as a consumer of the outbox (`portal.outbox`), next to search
+    indexing, so a listing's publication or edit never waits for the ranking."""
     from portal.matches.recompute import MATCH_HANDLER, recompute_changes
-    from portal.search_index.outbox import register_outbox_handler
+    from portal.outbox.service import register_outbox_handler
 
     register_outbox_handler(MATCH_HANDLER, recompute_changes)

@@ -14,6 +14,7 @@ from portal.embeddings.service import get_embedder
 from portal.matches.ranking import match_weights
 from portal.matches.recompute import recompute_all
 from portal.matches.subscriptions import send_digests
+from portal.transactions import unit_of_work
 
 match_cli = click.Group("match", help="Offer-need matching: evaluate, recompute, notify.")
 
@@ -39,7 +40,8 @@ def recompute_command(everything: bool) -> None:
     """Rank open listings and store their suggested matches (listings never ranked or edited
     since their last ranking; every one with --all)."""
     started = time.perf_counter()
-    report = recompute_all(only_stale=not everything)
+    with unit_of_work():
+        report = recompute_all(only_stale=not everything)
     click.echo(
         f"ranked {report.needs_ranked} needs and {report.technologies_ranked} technologies, "
         f"{report.matches_stored} matches stored, {report.listings_retired} closed listings "
@@ -50,7 +52,8 @@ def recompute_command(everything: bool) -> None:
 @match_cli.command("notify")
 def notify_command() -> None:
     """Send each subscriber a digest of new matches (at most one a day per subscription)."""
-    report = send_digests()
+    with unit_of_work():
+        report = send_digests()
     click.echo(
         f"digests sent {report.sent}, nothing new {report.nothing_new}, "
         f"sent within the last day {report.too_soon}, no longer allowed {report.no_access}"

@@ -49,7 +49,7 @@ def give_feedback(
     entry.relevant = relevant
     entry.reason = chosen
     entry.comment = comment
-    db.session.commit()
+    db.session.flush()
     return entry
 
 

@@ -11,7 +11,7 @@ from portal.listings.models import ListingStatus, Need, Technology
 from portal.matches.models import Match, MatchRun
 from portal.matches.ranking import RankingContext, RecomputeReport, recompute_listings
 from portal.model_mixins import utcnow
-from portal.search_index.outbox import OutboxEvent
+from portal.outbox.service import OutboxEvent
 
 MATCH_HANDLER = "matches"
 ENTITY_MODELS: dict[str, type[Technology] | type[Need]] = {"technology": Technology, "need": Need}
@@ -52,12 +52,12 @@ def _ids_to_rank(model: type[Technology] | type[Need], entity_type: str, only_st
 
 def recompute_all(*, only_stale: bool = False) -> RecomputeReport:
     """Re-rank every open listing (or, with ``only_stale``, those never ranked or edited since),
-    retire listings that closed (archived, expired), and commit."""
+    retire listings that closed (archived, expired); flushes, the caller commits."""
     need_ids = _ids_to_rank(Need, "need", only_stale)
     technology_ids = _ids_to_rank(Technology, "technology", only_stale)
     if not only_stale:
         # needs that still hold pairs but were never ranked themselves (older data)
         need_ids |= set(db.session.scalars(select(Match.need_id).where(Match.need_id.is_not(None))))
     report = recompute_listings(need_ids, technology_ids, context=RankingContext())
-    db.session.commit()
+    db.session.flush()
     return report

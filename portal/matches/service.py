@@ -1,4 +1,5 @@
-"""Expressing interest in a listing, and following the matches that result."""
+"""Expressing interest in a listing, and following the matches that result. Functions flush;
+the caller commits."""
 
 from __future__ import annotations
 
@@ -82,7 +83,6 @@ def express_interest(listing: Listing, message: str, user: User) -> Match:
             listing.id,
         ),
     )
-    db.session.commit()
     return match
 
 
@@ -122,7 +122,7 @@ def move_match(
         before,
         {"state": target.value, "feedback": match.feedback},
     )
-    db.session.commit()
+    db.session.flush()
     return match
 
 

@@ -35,7 +35,7 @@ def subscribe(user: User, listing: Listing) -> MatchSubscription:
     else:
         subscription.technology_id = listing.id
     db.session.add(subscription)
-    db.session.commit()
+    db.session.flush()
     return subscription
 
 
@@ -44,7 +44,7 @@ def unsubscribe(user: User, listing: Listing) -> bool:
     if existing is None:
         return False
     db.session.delete(existing)
-    db.session.commit()
+    db.session.flush()
     return True
 
 
@@ -94,7 +94,7 @@ def _digest(listing: Listing, matches: list[Match], day: str, subscription_id: i
 
 def send_digests(now: datetime | None = None) -> DigestReport:
     """One notice (in the platform and by e-mail) per subscription with new matches, at most
-    once per DIGEST_INTERVAL; commits."""
+    once per DIGEST_INTERVAL; flushes, the caller commits."""
     now = now or utcnow()
     report = DigestReport()
     for subscription in db.session.scalars(
@@ -115,5 +115,5 @@ def send_digests(now: datetime | None = None) -> DigestReport:
         notify([user], _digest(listing, matches, now.date().isoformat(), subscription.id))
         subscription.last_sent_at = now
         report.sent += 1
-    db.session.commit()
+    db.session.flush()
     return report

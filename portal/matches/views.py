@@ -64,6 +64,7 @@ def contact(entity: str, listing_id: int) -> str | Response | tuple[str, int]:
             flash(exc.message, "warning")
             return redirect(url_for(f"{pages}.detail", listing_id=listing.id))
         else:
+            db.session.commit()
             flash(_("留言已发送，发布方会收到站内通知和邮件"), "success")
             return redirect(url_for(f"{pages}.detail", listing_id=listing.id))
     status = 400 if request.method == "POST" else 200
@@ -108,6 +109,7 @@ def move(match_id: int) -> Response:
         db.session.rollback()
         flash(" ".join(exc.fields.values()) or exc.message, "danger")
     else:
+        db.session.commit()
         flash(_("对接状态已更新"), "success")
     return redirect(safe_next_url(request.form.get("next")) or url_for("matches.index"))
 
@@ -153,6 +155,7 @@ def feedback(match_id: int) -> Response:
         db.session.rollback()
         flash(" ".join(exc.fields.values()) or exc.message, "danger")
     else:
+        db.session.commit()
         flash(_("谢谢，反馈已记录"), "success")
     return redirect(
         safe_next_url(request.form.get("next")) or url_for("needs.detail", listing_id=match.need_id)
@@ -178,9 +181,11 @@ def subscription(entity: str, listing_id: int) -> Response:
         abort(400)
     if request.form.get("action") == "unsubscribe":
         unsubscribe(current_user, listing)
+        db.session.commit()
         flash(_("已取消订阅"), "success")
     else:
         subscribe(current_user, listing)
+        db.session.commit()
         flash(_("已订阅：有新的匹配时每天最多提醒一次（站内通知和邮件）"), "success")
     return redirect(url_for(f"{pages}.detail", listing_id=listing.id))
 

@@ -94,6 +94,4 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
     )
     if notification_id is not None:
         statement = statement.where(Notification.id == notification_id)
-    changed = db.session.execute(statement.values(read_at=utcnow())).rowcount
-    db.session.commit()
-    return changed
+    return db.session.execute(statement.values(read_at=utcnow())).rowcount

@@ -48,4 +48,5 @@ def mark_read() -> Response:
     if raw_id and not raw_id.isdigit():
         abort(400)
     service.mark_read(current_user, int(raw_id) if raw_id else None)
+    db.session.commit()
     return redirect(url_for("notifications.index"))

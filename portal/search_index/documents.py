@@ -157,6 +157,16 @@ def organization_listing_ids(org_ids: Iterable[int]) -> dict[str, list[int]]:
     return result
 
 
+def listings_deleted_with_organization(org_id: int) -> list[tuple[str, int]]:
+    """The outbox cascade for organizations: the database deletes their listings with them,
+    unseen by the ORM, so their documents must leave the index too."""
+    return [
+        (doc_type, listing_id)
+        for doc_type, ids in organization_listing_ids([org_id]).items()
+        for listing_id in ids
+    ]
+
+
 def expired_listing_ids(doc_type: str, today: date | None = None) -> list[int]:
     """Published listings whose expiry date has passed: they leave the index without a write."""
     model = PORTAL_DOC_TYPES[doc_type]

@@ -23,6 +23,8 @@ from sqlalchemy import func, select
 
 from portal.domain_errors import ValidationFailed
 from portal.extensions import db
+from portal.outbox.models import OutboxEntry
+from portal.outbox.service import DrainReport, OutboxEvent, drain_outbox
 from portal.search_index.backends import (
     SearchBackends,
     get_backends,
@@ -41,8 +43,6 @@ from portal.search_index.documents import (
     public_count,
     public_documents,
 )
-from portal.search_index.models import OutboxEntry
-from portal.search_index.outbox import DrainReport, OutboxEvent, drain_outbox
 from search.backend import RankedBackend
 from search.documents import BackendUnavailable, SearchDocument, SearchQuery, SearchResult
 

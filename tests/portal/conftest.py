@@ -7,6 +7,7 @@ from flask.testing import FlaskClient
 
 from portal.accounts.models import User
 from portal.api.tokens import issue_token
+from portal.extensions import db
 from tests.factories import ApiClient
 
 
@@ -16,4 +17,5 @@ def api(client: FlaskClient, people: dict[str, User]) -> dict[str | None, ApiCli
     clients: dict[str | None, ApiClient] = {None: ApiClient(client, None)}
     for key, user in people.items():
         clients[key] = ApiClient(client, issue_token(user, "tests").secret)
+    db.session.commit()
     return clients

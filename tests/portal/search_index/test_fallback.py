@@ -9,8 +9,8 @@ from portal.accounts.models import User
 from portal.extensions import db
 from portal.listings.kinds import ListingKind
 from portal.listings.models import ListingStatus
+from portal.outbox.service import backlog
 from portal.search_index.backends import reset_backends
-from portal.search_index.outbox import backlog
 from tests.factories import make_listing
 
 UNREACHABLE = "http://127.0.0.1:9"  # the discard port: nothing listens there

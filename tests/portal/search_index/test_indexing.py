@@ -11,8 +11,11 @@ from portal.extensions import db
 from portal.listings.kinds import ListingKind
 from portal.listings.models import Technology
 from portal.listings.service import archive_listing, publish_listing, submit_listing
+from portal.organizations.models import Organization
 from portal.organizations.service import OrganizationDetails, update_organization
-from portal.search_index.outbox import backlog
+from portal.outbox import service as outbox
+from portal.outbox.service import backlog
+from portal.search_index.documents import listings_deleted_with_organization
 from portal.search_index.service import run_search, sync
 from search.documents import SearchQuery
 from tests.factories import make_listing
@@ -108,6 +111,22 @@ def test_deleting_an_organization_removes_it_and_its_listings(
     db.session.expire_all()
     assert db.session.get(Technology, tech_id) is None
     assert found("钠离子电池") == []
+
+
+def test_the_organization_cascade_is_declared_by_search_not_by_the_outbox(
+    app: Flask, search_on: str, people_for_search: dict[str, User], monkeypatch
+) -> None:
+    """Without the cascade search registers, the outbox would not know the listings went."""
+    assert listings_deleted_with_organization in outbox._cascades[Organization]
+    monkeypatch.setitem(outbox._cascades, Organization, [])
+    tech = publish_battery(people_for_search)
+    tech_id, org = tech.id, tech.owner_org
+    for user in org.members:
+        user.organization = None
+    db.session.delete(org)
+    db.session.commit()
+    assert org.id not in found("厦门大学", doc_type="organization")
+    assert found("钠离子电池") == [tech_id]  # stale: nothing recorded the cascaded delete
 
 
 def test_expired_listings_are_not_indexed_on_write(

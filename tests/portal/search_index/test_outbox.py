@@ -11,11 +11,12 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.listings.kinds import ListingKind
-from portal.search_index import outbox
-from portal.search_index.models import OutboxEntry
-from portal.search_index.outbox import OutboxEvent, backlog, drain_outbox
+from portal.organizations.models import Organization, OrgKind
+from portal.outbox import service as outbox
+from portal.outbox.models import OutboxEntry
+from portal.outbox.service import OutboxEvent, backlog, drain_outbox
 from portal.search_index.service import SEARCH_HANDLER
-from tests.factories import make_listing
+from tests.factories import make_listing, make_org
 
 
 def test_a_change_and_its_outbox_row_commit_or_roll_back_together(
@@ -66,3 +67,43 @@ def test_a_row_waits_until_every_handler_succeeded(
     assert report.ok and report.backlog == 0
     assert len(calls["search"]) == searched  # the search handler is not re-run
     assert calls["matching"].count(listing.id) == 2
+
+
+def test_deleting_an_organization_records_its_listings_through_the_registered_cascade(
+    app: Flask, people_for_search: dict[str, User]
+) -> None:
+    app.config["OUTBOX_DRAIN_AFTER_COMMIT"] = False
+    need = make_listing(ListingKind.NEED, people_for_search["enterprise"], title="余热利用需求")
+    need_id, org = need.id, need.owner_org
+    for user in org.members:
+        user.organization = None
+    db.session.delete(org)
+    db.session.commit()
+    rows = set(
+        db.session.execute(
+            select(OutboxEntry.entity_type, OutboxEntry.entity_id, OutboxEntry.change)
+        ).all()
+    )
+    assert ("organization", org.id, "delete") in rows
+    assert ("need", need_id, "delete") in rows
+
+
+def test_a_cascade_runs_only_for_deletes_of_its_model(app: Flask, monkeypatch) -> None:
+    app.config["OUTBOX_DRAIN_AFTER_COMMIT"] = False
+    asked: list[int] = []
+
+    def cascade(org_id: int) -> list[tuple[str, int]]:
+        asked.append(org_id)
+        return [("need", 999_999)]
+
+    monkeypatch.setitem(outbox._cascades, Organization, [cascade])
+    org = make_org("厦门级联测试有限公司", OrgKind.ENTERPRISE)
+    org.district = "集美区"
+    db.session.commit()
+    assert asked == []
+    db.session.delete(org)
+    db.session.commit()
+    assert asked == [org.id]
+    assert db.session.scalar(
+        select(OutboxEntry).where(OutboxEntry.entity_id == 999_999, OutboxEntry.change == "delete")
+    )

@@ -20,8 +20,8 @@ from portal import PROJECT_ROOT
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.listings.kinds import ListingKind
+from portal.outbox.service import backlog
 from portal.search_index.backends import get_backends, reset_backends
-from portal.search_index.outbox import backlog
 from portal.search_index.service import sync
 from tests.factories import make_listing
 from tests.portal.search_index.conftest import use_elasticsearch

@@ -1,4 +1,7 @@
-"""The outbox: one row per change of a record that other parts of the platform derive from."""
+"""The outbox's table: one row per change of a record that other parts of the platform derive from.
+
+The table (``outbox_entries``) was created by migration de0ac3fb9a10.
+"""
 
 from __future__ import annotations
 

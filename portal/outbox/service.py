@@ -2,8 +2,10 @@
 
 Writing: ``install_outbox(app)`` hooks the app's SQLAlchemy session. Every flush that inserts,
 updates or deletes a tracked model (``track_model``) adds one ``OutboxEntry`` per changed row
-in the same transaction, so services need no change and a change is never lost. Deleting an
-organization also records its listings, which the database removes by cascade unseen by the ORM.
+in the same transaction, so services need no change and a change is never lost. A feature that
+derives data from rows the database deletes by cascade, unseen by the ORM, declares that cascade
+with ``register_cascade(model, fn)``: when a ``model`` row is deleted, ``fn(row_id)`` names the
+``(entity_type, entity_id)`` pairs deleted with it, and each is recorded as a delete too.
 
 Consuming: ``register_outbox_handler(name, fn)``; ``fn(events)`` reads the current state of the
 records itself (through ``db.session``), so replaying an event is harmless. After a commit the
@@ -11,12 +13,15 @@ outbox is drained: at the end of the request (a failure is logged, never shown t
 at once when there is no request (CLI, scripts). ``drain_outbox`` is also what
 ``flask --app wsgi search sync`` runs. A row is done, and deleted, when every registered handler
 has succeeded on it; a failing handler leaves it for the next drain, the others are not re-run.
+
+The outbox knows no feature: search indexing and match recomputation register themselves from
+`portal.search_index` and `portal.matches`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,11 +31,13 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from portal.extensions import db
-from portal.search_index.models import OutboxEntry
+from portal.outbox.models import OutboxEntry
 
 log = logging.getLogger(__name__)
 
 OutboxHandler = Callable[[Sequence["OutboxEvent"]], None]
+# Given the id of a row being deleted: the (entity_type, entity_id) pairs deleted with it.
+Cascade = Callable[[int], Iterable[tuple[str, int]]]
 
 DRAIN_BATCH = 500
 PENDING_KEY = "outbox_pending"
@@ -39,6 +46,7 @@ REQUEST_FLAG = "outbox_drain_due"
 
 _handlers: dict[str, OutboxHandler] = {}
 _tracked: dict[type, str] = {}
+_cascades: dict[type, list[Cascade]] = {}
 # Set while a drain runs, so that commits made by handlers do not start a nested drain.
 _draining: ContextVar[bool] = ContextVar("outbox_draining", default=False)
 
@@ -77,6 +85,23 @@ def track_model(model: type, entity_type: str) -> None:
     _tracked[model] = entity_type
 
 
+def tracked_entity_type(model: type) -> str | None:
+    """The entity type ``model`` rows are recorded as, or None when it is not tracked."""
+    return _tracked.get(model)
+
+
+def register_cascade(model: type, cascade: Cascade) -> None:
+    """Also record, when a ``model`` row is deleted, the rows ``cascade(row_id)`` names.
+
+    For rows the database deletes with it (``ON DELETE CASCADE``), which the ORM never sees.
+    ``cascade`` runs before the flush's deletes, with autoflush off; registering the same
+    function twice for a model is harmless.
+    """
+    cascades = _cascades.setdefault(model, [])
+    if cascade not in cascades:
+        cascades.append(cascade)
+
+
 def backlog() -> int:
     return db.session.scalar(select(func.count()).select_from(OutboxEntry)) or 0
 
@@ -84,28 +109,19 @@ def backlog() -> int:
 # --- writing: session hooks ------------------------------------------------------------------
 
 
-def _cascaded_listing_keys(session: Session, org_id: int) -> list[tuple[str, int]]:
-    """Listings of an organization about to be deleted (the database cascades; the ORM does not)."""
-    from portal.listings.models import Need, Technology
-
-    keys: list[tuple[str, int]] = []
-    for model in (Technology, Need):
-        entity_type = _tracked.get(model)
-        if entity_type is None:
-            continue
-        # Core SQL on the flush's connection: no autoflush, so no re-entry into this hook.
-        ids = session.connection().scalars(select(model.id).where(model.owner_org_id == org_id))
-        keys.extend((entity_type, listing_id) for listing_id in ids)
-    return keys
-
-
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    from portal.organizations.models import Organization
-
     pending = session.info.setdefault(PENDING_KEY, [])
     for obj in session.deleted:
-        if isinstance(obj, Organization) and obj.id is not None:
-            pending.extend((*key, "delete") for key in _cascaded_listing_keys(session, obj.id))
+        if getattr(obj, "id", None) is None:
+            continue
+        for model, cascades in _cascades.items():
+            if not isinstance(obj, model):
+                continue
+            # No autoflush: a cascade's query must not re-enter this hook, and must still see
+            # the rows the database is about to delete.
+            with session.no_autoflush:
+                for cascade in cascades:
+                    pending.extend((*key, "delete") for key in cascade(obj.id))
 
 
 def _after_flush(session: Session, _context: Any) -> None:
