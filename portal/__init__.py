@@ -162,12 +162,14 @@ def configure_blueprints(app: Flask) -> None:
 
 def configure_templates(app: Flask) -> None:
     from flask_babel import get_locale
+    from flask_login import current_user
 
-    from portal.security import Action, can, is_staff
+    from portal.navigation import navigation_for
 
     @app.context_processor
-    def inject_policy() -> dict[str, Any]:
-        return {"can": can, "Action": Action, "is_staff": is_staff, "current_locale": get_locale}
+    def inject_layout() -> dict[str, Any]:
+        """The layout's language and menus; a page's own data comes from its view."""
+        return {"current_locale": get_locale, "navigation": navigation_for(current_user)}
 
 
 def configure_cli(app: Flask) -> None:

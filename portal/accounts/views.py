@@ -17,6 +17,7 @@ from portal.accounts.forms import (
     ResetRequestForm,
 )
 from portal.accounts.models import Role
+from portal.api import tokens
 from portal.domain_errors import Refusal
 from portal.extensions import db
 from portal.forms_common import show_errors
@@ -144,7 +145,9 @@ def profile() -> str | Response:
         session["locale"] = form.locale.data
         flash(_("资料已保存"), "success")
         return redirect(url_for("auth.profile"))
-    return render_template("accounts/profile.html", form=form)
+    return render_template(
+        "accounts/profile.html", form=form, api_tokens=tokens.tokens_of(current_user)
+    )
 
 
 @bp.route("/locale/<code>", methods=["POST"])

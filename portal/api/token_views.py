@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,12 +10,6 @@ from werkzeug.wrappers import Response
 from portal.accounts.forms import ProfileForm
 from portal.api import token_pages, tokens
 from portal.extensions import db
-
-
-@token_pages.app_context_processor
-def inject_token_lookup() -> dict[str, Any]:
-    # A function, not a list: only the account page pays for the query.
-    return {"api_tokens_of": tokens.tokens_of}
 
 
 @token_pages.route("", methods=["POST"])
@@ -31,7 +23,10 @@ def create() -> tuple[str, int] | Response:
         return redirect(url_for("auth.profile"))
     # Rendered, not flashed: the secret must not travel in the session cookie.
     page = render_template(
-        "accounts/profile.html", form=ProfileForm(obj=current_user), new_token=issued.secret
+        "accounts/profile.html",
+        form=ProfileForm(obj=current_user),
+        api_tokens=tokens.tokens_of(current_user),
+        new_token=issued.secret,
     )
     return page, 201
 

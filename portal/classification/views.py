@@ -3,8 +3,6 @@ actions on an organization's page."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -29,12 +27,6 @@ def _organization(org_id: int) -> Organization:
     if org is None:
         abort(404)
     return org
-
-
-@bp.app_context_processor
-def carbon_panel_helpers() -> dict[str, Any]:
-    """The organization page's carbon panel builds its override form with this."""
-    return {"carbon_override_form": CarbonOverrideForm}
 
 
 @bp.route("/directory")

@@ -31,8 +31,11 @@ from portal.listings.kinds import (
     kind_of,
 )
 from portal.listings.models import ListingStatus
+from portal.listings.operations import available_operations
 from portal.listings.query import ListingFilter, listings_query, parse_listing_filter
 from portal.listings.validation import listing_values
+from portal.matches.listing_matches import match_section
+from portal.matches.models import FeedbackReason
 from portal.model_mixins import utcnow
 from portal.organizations.models import XIAMEN_DISTRICTS
 from portal.security import Action, can, ensure, requires
@@ -129,24 +132,34 @@ def register_listing_pages(bp: Blueprint, kinds: tuple[ListingKind, ...]) -> Non
                 args=request.args,
                 actions=taxonomy_service.plan_actions(),
                 districts=XIAMEN_DISTRICTS,
+                creatable_kinds=service.creatable_kinds(current_user, kinds),
             ),
         )
 
     @bp.route("/<int:listing_id>")
     def detail(listing_id: int) -> str:
         listing = get_visible(listing_id)
-        if listing.status is ListingStatus.PUBLISHED and not can(
-            current_user, Action.EDIT_LISTING, listing
-        ):
+        may_edit = can(current_user, Action.EDIT_LISTING, listing)
+        published = listing.status is ListingStatus.PUBLISHED
+        if published and not may_edit:
             with unit_of_work():
                 service.record_view(listing)
+        expired = published and listing.is_expired(utcnow().date())
         return render_template(
             "listings/detail.html",
             **page_context(
                 listing=listing,
                 kind=kind_of(listing),
-                expired=listing.is_expired(utcnow().date()),
+                expired=expired,
+                show_review_comment=bool(listing.review_comment) and may_edit,
+                may_contact=published
+                and not expired
+                and can(current_user, Action.CONTACT_OWNER, listing),
+                operations=available_operations(listing, current_user),
                 action_form=FlaskForm(),
+                # Matches are shown on published pages only.
+                match_section=match_section(current_user, listing) if published else None,
+                feedback_reasons=list(FeedbackReason),
             ),
         )
 

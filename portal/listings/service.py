@@ -13,7 +13,7 @@ keeping their pages; the owner renews in one click.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -31,7 +31,7 @@ from portal.matches.models import Match, MatchFeedback, MatchState
 from portal.model_mixins import utcnow
 from portal.notifications.service import Notice, notify, organization_members
 from portal.organizations.models import Organization
-from portal.security import Action, ensure, is_staff
+from portal.security import Action, can, ensure, is_staff
 
 LISTING_LIFETIME_MONTHS = 12
 MAX_REVIEW_COMMENT = 2000
@@ -41,6 +41,11 @@ CREATE_ACTIONS = {
     ListingKind.PRODUCT: Action.CREATE_PRODUCT,
     ListingKind.NEED: Action.CREATE_NEED,
 }
+
+
+def creatable_kinds(user: User | None, kinds: Iterable[ListingKind]) -> list[ListingKind]:
+    """Those of `kinds` the user may post (the "post" buttons of a listing index)."""
+    return [kind for kind in kinds if can(user, CREATE_ACTIONS[kind])]
 
 
 def add_months(day: date, months: int) -> date:

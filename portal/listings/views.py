@@ -6,20 +6,10 @@ Both get the same pages from `register_listing_pages`, so technologies and needs
 from flask import Blueprint
 
 from portal.listings.kinds import ListingKind
-from portal.listings.pages import register_listing_pages, vocabularies
-from portal.listings.query import organization_listings
+from portal.listings.pages import register_listing_pages
 
 catalogue_bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 needs_bp = Blueprint("needs", __name__, url_prefix="/needs")
 
 register_listing_pages(catalogue_bp, (ListingKind.TECHNOLOGY, ListingKind.PRODUCT))
 register_listing_pages(needs_bp, (ListingKind.NEED,))
-
-
-@catalogue_bp.app_context_processor
-def inject_organization_listings() -> dict[str, object]:
-    """Organization pages list the organization's published items."""
-    return {
-        "organization_listings": organization_listings,
-        "listing_vocabularies": vocabularies(),
-    }

@@ -6,15 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField, TextAreaField
 
-from portal.matches.models import MatchState
-
-STATE_LABELS = {
-    "suggested": _l("系统推荐"),
-    "contacted": _l("已联系"),
-    "negotiating": _l("洽谈中"),
-    "contracted": _l("已签约"),
-    "rejected": _l("未成交"),
-}
+from portal.matches.models import FeedbackReason, MatchState
 
 
 class ContactForm(FlaskForm):
@@ -30,21 +22,11 @@ class ContactForm(FlaskForm):
 class MoveForm(FlaskForm):
     state = SelectField(
         _l("对接状态"),
-        choices=[(state.value, STATE_LABELS[state.value]) for state in MatchState],
+        choices=list(MatchState.labels().items()),
         validate_choice=False,
     )
     feedback = TextAreaField(_l("跟进记录"), render_kw={"rows": 2})
     submit = SubmitField(_l("更新"))
-
-
-FEEDBACK_REASON_LABELS = {
-    "too_early": _l("技术成熟度不够"),
-    "benefit_unclear": _l("效益不明确"),
-    "price": _l("价格不合适"),
-    "transfer_mode": _l("转化方式不合适"),
-    "not_our_field": _l("不是我们的领域"),
-    "other": _l("其他"),
-}
 
 
 class FeedbackForm(FlaskForm):
@@ -54,7 +36,7 @@ class FeedbackForm(FlaskForm):
     )
     reason = SelectField(
         _l("不相关的原因"),
-        choices=[("", "—"), *FEEDBACK_REASON_LABELS.items()],
+        choices=[("", "—"), *FeedbackReason.labels().items()],
         validate_choice=False,
     )
     comment = TextAreaField(_l("补充说明"), render_kw={"rows": 2})

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -23,16 +23,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.listings.models import Need, Technology
-from portal.model_mixins import TimestampMixin, enum_column, utcnow
+from portal.model_mixins import LabelledStrEnum, TimestampMixin, enum_column, utcnow
 from portal.organizations.models import Organization
 
 
-class MatchState(enum.StrEnum):
-    SUGGESTED = "suggested"
-    CONTACTED = "contacted"
-    NEGOTIATING = "negotiating"
-    CONTRACTED = "contracted"
-    REJECTED = "rejected"
+class MatchState(LabelledStrEnum):
+    SUGGESTED = "suggested", _l("系统推荐")
+    CONTACTED = "contacted", _l("已联系")
+    NEGOTIATING = "negotiating", _l("洽谈中")
+    CONTRACTED = "contracted", _l("已签约")
+    REJECTED = "rejected", _l("未成交")
 
 
 # Where a broker may move a match: suggested or contacted -> negotiating -> contracted, and
@@ -95,15 +95,15 @@ class Match(TimestampMixin, db.Model):
         return f"<Match {self.id} {self.state}>"
 
 
-class FeedbackReason(enum.StrEnum):
+class FeedbackReason(LabelledStrEnum):
     """Why a suggested match is not relevant: fixed categories, so they can be counted."""
 
-    TOO_EARLY = "too_early"
-    BENEFIT_UNCLEAR = "benefit_unclear"
-    PRICE = "price"
-    TRANSFER_MODE = "transfer_mode"
-    NOT_OUR_FIELD = "not_our_field"
-    OTHER = "other"
+    TOO_EARLY = "too_early", _l("技术成熟度不够")
+    BENEFIT_UNCLEAR = "benefit_unclear", _l("效益不明确")
+    PRICE = "price", _l("价格不合适")
+    TRANSFER_MODE = "transfer_mode", _l("转化方式不合适")
+    NOT_OUR_FIELD = "not_our_field", _l("不是我们的领域")
+    OTHER = "other", _l("其他")
 
 
 class MatchFeedback(TimestampMixin, db.Model):

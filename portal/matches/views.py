@@ -14,19 +14,8 @@ from portal.listings.kinds import Listing, ListingKind
 from portal.listings.models import ListingStatus
 from portal.matches import service
 from portal.matches.feedback import give_feedback
-from portal.matches.forms import (
-    FEEDBACK_REASON_LABELS,
-    STATE_LABELS,
-    ContactForm,
-    FeedbackForm,
-    MoveForm,
-)
-from portal.matches.listing_matches import (
-    MatchSection,
-    board_query,
-    match_section,
-    parse_board_filter,
-)
+from portal.matches.forms import ContactForm, FeedbackForm, MoveForm
+from portal.matches.listing_matches import board_query, parse_board_filter
 from portal.matches.models import Match, MatchState
 from portal.matches.subscriptions import subscribe, unsubscribe
 from portal.security import Action, can, ensure, requires
@@ -89,7 +78,7 @@ def index() -> str:
         "matches/index.html",
         page=page,
         state=state_arg,
-        state_labels=STATE_LABELS,
+        match_states=list(MatchState),
         following=following,
         move_form=MoveForm(),
     )
@@ -130,7 +119,7 @@ def board() -> str:
         page=page,
         filters=filters,
         actions=taxonomy_service.plan_actions(),
-        state_labels=STATE_LABELS,
+        match_states=list(MatchState),
         move_form=MoveForm(),
     )
 
@@ -188,18 +177,3 @@ def subscription(entity: str, listing_id: int) -> Response:
         db.session.commit()
         flash(_("已订阅：有新的匹配时每天最多提醒一次（站内通知和邮件）"), "success")
     return redirect(url_for(f"{pages}.detail", listing_id=listing.id))
-
-
-@bp.app_context_processor
-def match_helpers() -> dict[str, object]:
-    """``listing_match_section(listing)`` for the listing pages' match section."""
-
-    def listing_match_section(listing: Listing) -> MatchSection:
-        return match_section(current_user, listing)
-
-    return {
-        "listing_match_section": listing_match_section,
-        "feedback_form": FeedbackForm,
-        "feedback_reason_labels": FEEDBACK_REASON_LABELS,
-        "match_state_labels": STATE_LABELS,
-    }

@@ -16,16 +16,6 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 ENTITY_PAGES = {"technology": "catalogue.detail", "need": "needs.detail"}
 
 
-@bp.app_context_processor
-def inject_unread_count() -> dict[str, object]:
-    def unread_notifications() -> int:
-        if not current_user.is_authenticated:
-            return 0
-        return service.unread_count(current_user)
-
-    return {"unread_notifications": unread_notifications}
-
-
 @bp.route("/")
 @login_required
 def index() -> str:

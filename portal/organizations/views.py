@@ -47,13 +47,25 @@ def index() -> str:
 
 @bp.route("/<int:org_id>")
 def detail(org_id: int) -> str:
+    # Imported here: the listing and classification packages import organization models, so
+    # importing them while this package loads would be circular.
+    from portal.classification.forms import CarbonOverrideForm
+    from portal.listings.kinds import TRANSFER_MODE_LABELS, TRL_LEVELS
+    from portal.listings.query import organization_listings
+
     org = _get_org(org_id)
+    may_classify = can(current_user, Action.CLASSIFY_ORGANIZATION, org)
     return render_template(
         "organizations/detail.html",
         org=org,
         verify_form=VerifyForm(),
         can_edit=can(current_user, Action.EDIT_ORGANIZATION, org),
         can_verify=can(current_user, Action.VERIFY_ORGANIZATION, org),
+        may_classify=may_classify,
+        carbon_override_form=CarbonOverrideForm() if may_classify else None,
+        listings=organization_listings(org.id),
+        trl_levels=TRL_LEVELS,
+        transfer_mode_labels=TRANSFER_MODE_LABELS,
     )
 
 
