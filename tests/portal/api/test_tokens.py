@@ -108,3 +108,25 @@ def test_token_requests_skip_csrf_but_session_writes_need_it(
     assert client.get("/api/v1/organizations").status_code == 200
     # Creating tokens on the account page is a form like any other: CSRF applies.
     assert client.post("/auth/tokens", data={"name": "x"}).status_code == 400
+
+
+def test_token_services_flush_and_the_caller_commits(
+    client: FlaskClient, people: dict[str, User]
+) -> None:
+    issue_token(people["broker"], "rolled back")
+    assert db.session.scalar(select(ApiToken)) is not None  # flushed
+    db.session.rollback()
+    assert db.session.scalar(select(ApiToken)) is None
+
+    issued = issue_token(people["broker"], "kept")
+    db.session.commit()
+    token_id = issued.record.id
+    headers = {"Authorization": f"Bearer {issued.secret}"}
+    assert client.get("/api/v1/organizations", headers=headers).status_code == 200
+    db.session.rollback()
+    # authentication committed the token's last use
+    assert db.session.get(ApiToken, token_id).last_used_at is not None
+
+    revoke_token(people["broker"], token_id)
+    db.session.rollback()
+    assert db.session.get(ApiToken, token_id).is_active

@@ -185,3 +185,29 @@ def test_forms_need_the_csrf_token(
         response = client.post(f"/orgs/{org.id}/carbon/{route}", data={"carbon_type": "low"})
         assert response.status_code == 400
     assert org.carbon_type is None
+
+
+def test_classification_services_flush_and_leave_the_commit_to_the_caller(
+    app: Flask, people: dict[str, User]
+) -> None:
+    researcher, broker = people["researcher"], people["broker"]
+    publish_item(researcher, broker, CARBON_SINK)
+    org = org_of(researcher)
+    org_id = org.id
+
+    service.classify_organization_carbon(org)
+    assert org.carbon_type is CarbonType.NEGATIVE
+    db.session.rollback()
+    org = db.session.get(type(org), org_id)
+    assert org.carbon_type is None and _audit("organization.carbon_classify") == []
+
+    service.override_carbon_type(org, "zero", "核查了光伏电站备案", broker)
+    db.session.rollback()
+    org = db.session.get(type(org), org_id)
+    assert org.carbon_type is None and _audit("organization.carbon_override") == []
+
+    service.override_carbon_type(org, "zero", "核查了光伏电站备案", broker)
+    db.session.commit()
+    db.session.rollback()
+    assert db.session.get(type(org), org_id).carbon_type is CarbonType.ZERO
+    assert len(_audit("organization.carbon_override")) == 1

@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.accounts.models import User
+from portal.audit.models import AuditLog
 from portal.extensions import db
 from portal.listings.kinds import ListingKind
 from portal.listings.service import archive_listing, update_listing
 from portal.matches.feedback import give_feedback
-from portal.matches.models import Match, MatchRun, MatchState
+from portal.matches.models import Match, MatchFeedback, MatchRun, MatchState, MatchSubscription
 from portal.matches.recompute import recompute_all
 from portal.matches.service import move_match
+from portal.matches.subscriptions import subscribe
 from portal.model_mixins import utcnow
 from tests.factories import BATTERY, CCUS, STORAGE_NEED, make_published
 
@@ -171,3 +173,32 @@ def test_recompute_all_retires_expired_listings_and_only_stale_skips_fresh_ones(
     assert _pairs()[(battery.id, need.id)].is_current
     recompute_all()
     assert _pairs() == {}
+
+
+def test_match_services_flush_and_leave_the_commit_to_the_caller(
+    app: Flask, people: dict[str, User]
+) -> None:
+    battery = make_published(
+        ListingKind.TECHNOLOGY, people["researcher"], people["broker"], **BATTERY
+    )
+    need = make_published(ListingKind.NEED, people["enterprise"], people["broker"], **STORAGE_NEED)
+    match = _pairs()[(battery.id, need.id)]
+    match_id, need_id = match.id, need.id
+
+    move_match(match, "contacted", people["broker"])
+    give_feedback(match, people["enterprise"], False, "price")
+    subscribe(people["enterprise"], need)
+    assert db.session.get(Match, match_id).state is MatchState.CONTACTED  # flushed
+    db.session.rollback()
+    assert db.session.get(Match, match_id).state is MatchState.SUGGESTED
+    assert db.session.scalar(select(func.count()).select_from(MatchFeedback)) == 0
+    assert db.session.scalar(select(func.count()).select_from(MatchSubscription)) == 0
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "match.move")) is None
+
+    match = db.session.get(Match, match_id)
+    move_match(match, "contacted", people["broker"])
+    subscribe(people["enterprise"], db.session.get(type(need), need_id))
+    db.session.commit()
+    db.session.rollback()
+    assert db.session.get(Match, match_id).state is MatchState.CONTACTED
+    assert db.session.scalar(select(func.count()).select_from(MatchSubscription)) == 1
