@@ -1,6 +1,8 @@
 """Matches between listings and the organizations interested in them.
 
-The blueprint lives in `views` so that importing the models does not load the pages.
+The blueprint lives in `views` so that importing the models does not load the pages. The
+services (`service`, `feedback`, `subscriptions`, `ranking`, `recompute`) flush; the pages,
+the `match` commands and the outbox drain commit.
 """
 
 from __future__ import annotations

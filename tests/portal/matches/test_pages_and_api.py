@@ -13,8 +13,10 @@ from portal.accounts.models import User
 from portal.audit.models import AuditLog
 from portal.extensions import db
 from portal.listings.kinds import ListingKind
+from portal.listings.models import Need, Technology
 from portal.matches.models import Match, MatchFeedback, MatchState, MatchSubscription
-from portal.matches.subscriptions import send_digests
+from portal.matches.service import express_interest
+from portal.matches.subscriptions import send_digests, subscribe
 from portal.model_mixins import utcnow
 from portal.notifications.models import Notification
 from tests.factories import BATTERY, STORAGE_NEED, AuthActions, make_published
@@ -142,3 +144,35 @@ def test_matches_api_items_and_permissions(
     auth.login("researcher@test.xm")
     need_item = client.get(tech_url).json["items"][0]
     assert need_item["need"]["title"] == STORAGE_NEED["title"]
+
+
+def _notices(kind: str) -> int:
+    return len(db.session.scalars(select(Notification).where(Notification.kind == kind)).all())
+
+
+def test_interest_and_digests_are_kept_only_when_the_caller_commits(
+    app: Flask, pair: Match, people: dict[str, User]
+) -> None:
+    technology = db.session.get(Technology, pair.technology_id)
+    contacts = select(Match).where(Match.state == MatchState.CONTACTED)
+    express_interest(technology, "想了解电池储能方案", people["enterprise"])
+    assert db.session.scalar(contacts) is not None  # flushed
+    db.session.rollback()
+    assert db.session.scalar(contacts) is None
+    assert _notices("match.contacted") == 0
+
+    need = db.session.get(Need, pair.need_id)
+    subscribe(people["enterprise"], need)
+    db.session.commit()
+    subscription = db.session.scalar(select(MatchSubscription))
+    subscription.created_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    assert send_digests().sent == 1
+    db.session.rollback()
+    assert db.session.scalar(select(MatchSubscription)).last_sent_at is None
+    assert _notices("match.digest") == 0
+    assert send_digests().sent == 1
+    db.session.commit()
+    db.session.rollback()
+    assert db.session.scalar(select(MatchSubscription)).last_sent_at is not None
+    assert _notices("match.digest") == 1

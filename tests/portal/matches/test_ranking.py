@@ -202,3 +202,24 @@ def test_match_services_flush_and_leave_the_commit_to_the_caller(
     db.session.rollback()
     assert db.session.get(Match, match_id).state is MatchState.CONTACTED
     assert db.session.scalar(select(func.count()).select_from(MatchSubscription)) == 1
+
+
+def test_recompute_all_is_kept_only_when_the_caller_commits(
+    app: Flask, people: dict[str, User]
+) -> None:
+    battery = make_published(
+        ListingKind.TECHNOLOGY, people["researcher"], people["broker"], **BATTERY
+    )
+    need = make_published(ListingKind.NEED, people["enterprise"], people["broker"], **STORAGE_NEED)
+    pair = (battery.id, need.id)
+    battery.expires_at = utcnow().date() - timedelta(days=1)
+    app.config["OUTBOX_DRAIN_AFTER_COMMIT"] = False
+    db.session.commit()
+    recompute_all()
+    assert _pairs() == {}  # flushed
+    db.session.rollback()
+    assert _pairs()[pair].is_current
+    recompute_all()
+    db.session.commit()
+    db.session.rollback()
+    assert _pairs() == {}

@@ -20,10 +20,10 @@ from tests.factories import make_listing, make_org
 
 
 def test_a_change_and_its_outbox_row_commit_or_roll_back_together(
-    app: Flask, people_for_search: dict[str, User], monkeypatch: pytest.MonkeyPatch
+    app: Flask, people: dict[str, User], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app.config["OUTBOX_DRAIN_AFTER_COMMIT"] = False
-    listing = make_listing(ListingKind.NEED, people_for_search["enterprise"], title="余热利用需求")
+    listing = make_listing(ListingKind.NEED, people["enterprise"], title="余热利用需求")
     rows = db.session.execute(select(OutboxEntry.entity_type, OutboxEntry.change)).all()
     assert ("need", "insert") in rows
     before = backlog()
@@ -38,7 +38,7 @@ def test_a_change_and_its_outbox_row_commit_or_roll_back_together(
 
 
 def test_a_row_waits_until_every_handler_succeeded(
-    app: Flask, people_for_search: dict[str, User], monkeypatch: pytest.MonkeyPatch
+    app: Flask, people: dict[str, User], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: dict[str, list[int]] = {"search": [], "matching": []}
     failing = {"matching": True}
@@ -55,7 +55,7 @@ def test_a_row_waits_until_every_handler_succeeded(
 
     monkeypatch.setitem(outbox._handlers, SEARCH_HANDLER, counted_search)
     monkeypatch.setitem(outbox._handlers, "matching", matching)
-    listing = make_listing(ListingKind.NEED, people_for_search["enterprise"], title="余热利用需求")
+    listing = make_listing(ListingKind.NEED, people["enterprise"], title="余热利用需求")
     entry = db.session.scalar(select(OutboxEntry).where(OutboxEntry.entity_id == listing.id))
     assert entry is not None
     assert SEARCH_HANDLER in entry.done_handlers and "matching" not in entry.done_handlers
@@ -70,10 +70,10 @@ def test_a_row_waits_until_every_handler_succeeded(
 
 
 def test_deleting_an_organization_records_its_listings_through_the_registered_cascade(
-    app: Flask, people_for_search: dict[str, User]
+    app: Flask, people: dict[str, User]
 ) -> None:
     app.config["OUTBOX_DRAIN_AFTER_COMMIT"] = False
-    need = make_listing(ListingKind.NEED, people_for_search["enterprise"], title="余热利用需求")
+    need = make_listing(ListingKind.NEED, people["enterprise"], title="余热利用需求")
     need_id, org = need.id, need.owner_org
     for user in org.members:
         user.organization = None
