@@ -3,6 +3,8 @@ actions on an organization's page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -20,13 +22,6 @@ def _filters() -> directory.DirectoryFilter:
         return directory.parse_directory_filter(request.args)
     except directory.DirectoryFilterError:
         abort(400)
-
-
-def _organization(org_id: int) -> Organization:
-    org = db.session.get(Organization, org_id)
-    if org is None:
-        abort(404)
-    return org
 
 
 @bp.route("/directory")
@@ -64,56 +59,54 @@ def directory_export() -> Response:
     )
 
 
-def _back_to(org: Organization) -> Response:
+def _broker_carbon_action(
+    org_id: int, form: FlaskForm, change: Callable[[Organization], str]
+) -> Response:
+    """Check the broker may classify, apply `change` (which returns the confirmation) and
+    commit, or roll back and show the refusal."""
+    org = db.get_or_404(Organization, org_id)
+    ensure(current_user, Action.CLASSIFY_ORGANIZATION, org)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        confirmation = change(org)
+    except service.CarbonTypeError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(confirmation, "success")
     return redirect(url_for("orgs.detail", org_id=org.id) + "#carbon")
 
 
 @bp.route("/orgs/<int:org_id>/carbon/classify", methods=["POST"])
 @login_required
 def classify(org_id: int) -> Response:
-    org = _organization(org_id)
-    ensure(current_user, Action.CLASSIFY_ORGANIZATION, org)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    result = service.classify_organization_carbon(org, current_user)
-    db.session.commit()
-    message = _("已重新判定") if not result.overridden else _("已重新判定；人工认定的类型仍然有效")
-    flash(message, "success")
-    return _back_to(org)
+    def reclassify(org: Organization) -> str:
+        if service.classify_organization_carbon(org, current_user).overridden:
+            return _("已重新判定；人工认定的类型仍然有效")
+        return _("已重新判定")
+
+    return _broker_carbon_action(org_id, FlaskForm(), reclassify)
 
 
 @bp.route("/orgs/<int:org_id>/carbon/override", methods=["POST"])
 @login_required
 def override(org_id: int) -> Response:
-    org = _organization(org_id)
-    ensure(current_user, Action.CLASSIFY_ORGANIZATION, org)
     form = CarbonOverrideForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
+
+    def set_override(org: Organization) -> str:
         service.override_carbon_type(org, form.carbon_type.data, form.reason.data, current_user)
-    except service.CarbonTypeError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        flash(_("已人工认定类型"), "success")
-    return _back_to(org)
+        return _("已人工认定类型")
+
+    return _broker_carbon_action(org_id, form, set_override)
 
 
 @bp.route("/orgs/<int:org_id>/carbon/override/clear", methods=["POST"])
 @login_required
 def clear_override(org_id: int) -> Response:
-    org = _organization(org_id)
-    ensure(current_user, Action.CLASSIFY_ORGANIZATION, org)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    try:
+    def clear(org: Organization) -> str:
         service.clear_carbon_override(org, current_user)
-    except service.CarbonTypeError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        flash(_("已撤销人工认定，恢复自动判定的类型"), "success")
-    return _back_to(org)
+        return _("已撤销人工认定，恢复自动判定的类型")
+
+    return _broker_carbon_action(org_id, FlaskForm(), clear)
