@@ -179,14 +179,19 @@ def delete_listing(listing: Listing, user: User) -> None:
     db.session.delete(listing)
 
 
+def _audited_move(listing: Listing, user: User, target: ListingStatus, event: str) -> Listing:
+    """A plain workflow step: move the listing and audit it (permission already checked)."""
+    before = _snapshot(listing)
+    _move(listing, target)
+    _audit(user, event, listing, before)
+    db.session.flush()
+    return listing
+
+
 def submit_listing(listing: Listing, user: User) -> Listing:
     """Owner (or staff) sends a draft to the brokers' review queue."""
     ensure(user, Action.SUBMIT_LISTING, listing)
-    before = _snapshot(listing)
-    _move(listing, ListingStatus.SUBMITTED)
-    _audit(user, "listing.submit", listing, before)
-    db.session.flush()
-    return listing
+    return _audited_move(listing, user, ListingStatus.SUBMITTED, "listing.submit")
 
 
 def publish_listing(listing: Listing, user: User, *, today: date | None = None) -> Listing:
@@ -239,11 +244,7 @@ def request_changes(listing: Listing, comment: str, user: User) -> Listing:
 def archive_listing(listing: Listing, user: User) -> Listing:
     """Take a listing off the platform (owner or staff); its page stays readable to them."""
     ensure(user, Action.ARCHIVE_LISTING, listing)
-    before = _snapshot(listing)
-    _move(listing, ListingStatus.ARCHIVED)
-    _audit(user, "listing.archive", listing, before)
-    db.session.flush()
-    return listing
+    return _audited_move(listing, user, ListingStatus.ARCHIVED, "listing.archive")
 
 
 def restore_listing(listing: Listing, user: User) -> Listing:
@@ -251,11 +252,7 @@ def restore_listing(listing: Listing, user: User) -> Listing:
     ensure(user, Action.EDIT_LISTING, listing)
     if listing.status is not ListingStatus.ARCHIVED:
         raise InvalidTransition(_l("只有已下架的信息可以恢复"))
-    before = _snapshot(listing)
-    _move(listing, ListingStatus.DRAFT)
-    _audit(user, "listing.restore", listing, before)
-    db.session.flush()
-    return listing
+    return _audited_move(listing, user, ListingStatus.DRAFT, "listing.restore")
 
 
 def renew_listing(listing: Listing, user: User, *, today: date | None = None) -> Listing:
