@@ -77,13 +77,12 @@ def open_join_request(user: User, org: Organization) -> JoinRequest:
         raise Conflict(_l("您已有一个待处理的加入申请"), code="join_request_pending")
     request = _request_of(user, org)
     if request is None:
+        request = JoinRequest(user=user, organization=org, state=JoinState.PENDING)
+        db.session.add(request)
         try:
-            with db.session.begin_nested():  # a concurrent double submit loses here
-                request = JoinRequest(user=user, organization=org, state=JoinState.PENDING)
-                db.session.add(request)
-        except IntegrityError:
-            request = _request_of(user, org)
-            assert request is not None
+            db.session.flush()
+        except IntegrityError as exc:  # the same request sent twice at once: one row stays
+            raise Conflict(_l("加入申请已提交"), code="join_request_exists") from exc
     elif request.state != JoinState.PENDING:  # asked again after a rejection or removal
         request.state = JoinState.PENDING
         request.decided_by = None
