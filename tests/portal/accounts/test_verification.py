@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 
 from portal.accounts import service
@@ -100,11 +101,11 @@ def test_an_expired_link_is_refused(
     ids=["signature", "payload", "garbage", "truncated"],
 )
 def test_a_tampered_link_is_refused(
-    client: FlaskClient, caplog: pytest.LogCaptureFixture, tamper: object
+    client: FlaskClient, caplog: pytest.LogCaptureFixture, tamper: Callable[[str], str]
 ) -> None:
     link = registered(client, caplog)
     token = link.rsplit("/", 1)[1]
-    response = client.get("/auth/verify/" + tamper(token), follow_redirects=True)  # type: ignore[operator]
+    response = client.get("/auth/verify/" + tamper(token), follow_redirects=True)
     assert "验证链接无效" in response.get_data(as_text=True)
     assert not account().email_verified
 
@@ -207,14 +208,14 @@ def test_resend_needs_a_log_in(client: FlaskClient) -> None:
 
 
 def test_accounts_made_by_an_administrator_or_the_demo_seed_are_verified(
-    app: Flask, runner: object
+    app: Flask, runner: FlaskCliRunner
 ) -> None:
     make_org("厦门大学", OrgKind.UNIVERSITY)
-    result = runner.invoke(  # type: ignore[attr-defined]
+    result = runner.invoke(
         args=["users", "create", "staff@test.xm", "--role", "broker", "--password", "pw-12345678"]
     )
     assert result.exit_code == 0, result.output
-    result = runner.invoke(  # type: ignore[attr-defined]
+    result = runner.invoke(
         args=["users", "create", "prof@test.xm", "--role", "researcher", "--org", "厦门大学"]
         + ["--password", "pw-12345678"]
     )
