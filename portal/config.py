@@ -73,6 +73,7 @@ class Config:
         "REGISTER_PER_ADDRESS": "10 per hour",
         "RESET_PER_ADDRESS": "10 per hour",
         "RESET_PER_ACCOUNT": "3 per hour",
+        "VERIFICATION_PER_ACCOUNT": "3 per hour",
         "CLASSIFY": "60 per minute",
         "CLASSIFY_ANONYMOUS": "10 per minute; 100 per day",
         "SEARCH": "120 per minute",
@@ -82,6 +83,7 @@ class Config:
     }
 
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
+    EMAIL_VERIFICATION_MAX_AGE = _env_int("EMAIL_VERIFICATION_MAX_AGE", 3 * 24 * 3600)
     ITEMS_PER_PAGE = 20
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 

@@ -80,6 +80,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("reset-address", _setting("RESET_PER_ADDRESS"), get_remote_address),
         Rule("reset-account", _setting("RESET_PER_ACCOUNT"), submitted_account),
     ),
+    "auth.resend_verification": (
+        Rule("verification-address", _setting("RESET_PER_ADDRESS"), get_remote_address),
+        Rule("verification-account", _setting("VERIFICATION_PER_ACCOUNT"), caller_key),
+    ),
     "api.classification_classify_carbon": (Rule("classify", _by_caller("CLASSIFY"), caller_key),),
     "api.classification_classify_area": (Rule("classify", _by_caller("CLASSIFY"), caller_key),),
     "search.results": (Rule("search", _by_caller("SEARCH"), caller_key, None),),

@@ -46,6 +46,9 @@ class Action(enum.StrEnum):
     VIEW_SYSTEM_STATUS = "view_system_status"
     VIEW_LISTING_MATCHES = "view_listing_matches"
     GIVE_MATCH_FEEDBACK = "give_match_feedback"
+    REQUEST_MEMBERSHIP = "request_membership"
+    MANAGE_MEMBERS = "manage_members"
+    DEACTIVATE_ACCOUNT = "deactivate_account"
 
 
 def is_staff(user: User | None) -> bool:
@@ -54,6 +57,10 @@ def is_staff(user: User | None) -> bool:
 
 def _belongs_to(user: User, org_id: int | None) -> bool:
     return org_id is not None and user.organization_id == org_id
+
+
+def _administers(user: User, org_id: int | None) -> bool:
+    return user.org_admin and _belongs_to(user, org_id)
 
 
 def _owner_org_id(target: Any) -> int | None:
@@ -74,11 +81,13 @@ def can(user: User | None, action: Action, target: Any = None) -> bool:
         return True
     staff = user.role == Role.BROKER
     owns = _belongs_to(user, _owner_org_id(target))
+    # Posting, reaching out and asking to join need an address its owner has confirmed.
+    member = user.organization_id is not None and user.email_verified
     match action:
         case Action.CREATE_TECHNOLOGY:
-            return user.role == Role.RESEARCHER and user.organization_id is not None
+            return user.role == Role.RESEARCHER and member
         case Action.CREATE_NEED:
-            return user.role == Role.ENTERPRISE and user.organization_id is not None
+            return user.role == Role.ENTERPRISE and member
         case Action.EDIT_LISTING | Action.SUBMIT_LISTING | Action.ARCHIVE_LISTING:
             return owns or staff
         case Action.VIEW_UNPUBLISHED | Action.VIEW_LISTING_MATCHES:
@@ -93,16 +102,25 @@ def can(user: User | None, action: Action, target: Any = None) -> bool:
         case Action.CLASSIFY_ORGANIZATION | Action.VIEW_SYSTEM_STATUS:
             return staff
         case Action.CREATE_PRODUCT:
-            return (
-                user.role in (Role.RESEARCHER, Role.ENTERPRISE) and user.organization_id is not None
-            )
+            return user.role in (Role.RESEARCHER, Role.ENTERPRISE) and member
         case Action.POST_FOR_ORGANIZATION | Action.FOLLOW_MATCHES:
             return staff
         case Action.CONTACT_OWNER:
             contact_role = _CONTACT_ROLES.get(getattr(target, "__tablename__", ""))
-            return user.role == contact_role and user.organization_id is not None and not owns
+            return user.role == contact_role and member and not owns
         case Action.EDIT_ORGANIZATION:
             return owns
+        case Action.REQUEST_MEMBERSHIP:  # target: the organization; one at a time
+            return (
+                isinstance(target, Organization)
+                and user.role in (Role.RESEARCHER, Role.ENTERPRISE)
+                and user.organization_id is None
+                and user.email_verified
+            )
+        case Action.MANAGE_MEMBERS:  # target: the organization; decide requests, remove members
+            return isinstance(target, Organization) and (staff or _administers(user, target.id))
+        case Action.DEACTIVATE_ACCOUNT:  # target: the account; brokers not staff accounts
+            return staff and isinstance(target, User) and target.role not in STAFF_ROLES
         case Action.MANAGE_USERS:
             return False
     return False

@@ -12,6 +12,7 @@ from portal.accounts.models import Role, User
 from portal.extensions import db
 from portal.listings.kinds import Listing, ListingKind
 from portal.listings.service import create_listing, publish_listing, submit_listing
+from portal.model_mixins import utcnow
 from portal.organizations.models import Organization, OrgKind
 from portal.taxonomy.models import PLAN_TAXONOMY, TaxonomyArea
 
@@ -26,9 +27,23 @@ def make_org(name: str, kind: OrgKind = OrgKind.UNIVERSITY, **fields: object) ->
 
 
 def make_user(
-    email: str, role: Role, org: Organization | None = None, password: str = TEST_PASSWORD
+    email: str,
+    role: Role,
+    org: Organization | None = None,
+    password: str = TEST_PASSWORD,
+    *,
+    verified: bool = True,
+    org_admin: bool = False,
 ) -> User:
-    user = User(email=email, name=email.split("@")[0], role=role, organization=org)
+    """An account with a verified address, an approved member of ``org`` when given."""
+    user = User(
+        email=email,
+        name=email.split("@")[0],
+        role=role,
+        organization=org,
+        org_admin=org_admin,
+        email_verified_at=utcnow() if verified else None,
+    )
     user.set_password(password)
     db.session.add(user)
     db.session.commit()

@@ -60,7 +60,7 @@ class RegisterForm(FlaskForm):
     )
     org_mode = RadioField(
         _l("所属机构"),
-        choices=[("join", _l("加入已有机构")), ("create", _l("新建机构"))],
+        choices=[("join", _l("申请加入已有机构（由其管理员审核）")), ("create", _l("新建机构"))],
         default="join",
     )
     organization_id = SelectField(_l("选择机构"), coerce=int, validate_choice=False, default=0)

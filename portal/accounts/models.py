@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -40,6 +40,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(10), nullable=False, default="zh_CN")
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # One of its organization's administrators: decides join requests and removes members.
+    org_admin: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    # Set when the owner of the address opened the signed link mailed to it.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Part of the id kept in session and remember-me cookies: a new password bumps it, so
     # every session and cookie made before stops working.
     session_version: Mapped[int] = mapped_column(
@@ -64,6 +70,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:  # flask-login refuses inactive accounts
         return self.active
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles

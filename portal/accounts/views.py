@@ -16,14 +16,28 @@ from portal.accounts.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
-from portal.accounts.models import Role
+from portal.accounts.models import Role, User
 from portal.api import tokens
-from portal.domain_errors import Refusal
+from portal.domain_errors import NotFound, Refusal
 from portal.extensions import db
 from portal.forms_common import show_errors
 from portal.mail import send_mail
+from portal.organizations import membership
 from portal.organizations.models import Organization, OrgKind
+from portal.security import Action, can
 from portal.urls import safe_next_url
+
+
+def _send_verification(user: User) -> None:
+    link = url_for("auth.verify_email", token=service.make_verification_token(user), _external=True)
+    send_mail(
+        user.email,
+        _("验证邮箱"),
+        _(
+            "请在三天内打开以下链接验证您的邮箱：\n%(link)s\n如非本人操作，请忽略本邮件。",
+            link=link,
+        ),
+    )
 
 
 def _organization_choices() -> list[tuple[int, str]]:
@@ -58,14 +72,24 @@ def register() -> str | Response:
                 organization_id=form.organization_id.data or None,
                 new_organization=new_org,
             )
-        except (service.AccountError, Refusal) as exc:
+        except Refusal as exc:
             db.session.rollback()
-            flash(str(exc) if isinstance(exc, service.AccountError) else exc.message, "danger")
-            if isinstance(exc, Refusal):
-                show_errors(form, {f"org_{name}": text for name, text in exc.fields.items()})
+            flash(exc.message, "danger")
+            # The organization service names its own fields; the form prefixes them with org_.
+            show_errors(
+                form,
+                {
+                    name if name in form else f"org_{name}": text
+                    for name, text in exc.fields.items()
+                },
+            )
         else:
+            db.session.commit()
+            _send_verification(user)
             login_user(user)
-            flash(_("注册成功，欢迎加入！"), "success")
+            flash(_("注册成功，欢迎加入！验证邮件已发出，请打开邮件中的链接验证邮箱。"), "success")
+            if user.organization_id is None:
+                flash(_("加入机构的申请将在您验证邮箱后交由该机构管理员审核。"), "info")
             return redirect(url_for("main.index"))
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/register.html", form=form), status
@@ -79,10 +103,11 @@ def login() -> str | Response:
     if form.validate_on_submit():
         try:
             user = service.authenticate(form.email.data, form.password.data)
-        except service.AccountError as exc:
+        except Refusal as exc:
             current_app.logger.info("login refused for %s: %s", form.email.data, exc)
-            flash(str(exc), "danger")
+            flash(exc.message, "danger")
         else:
+            db.session.commit()
             login_user(user, remember=form.remember.data)
             session["locale"] = user.locale
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
@@ -125,12 +150,13 @@ def reset_request() -> str | Response:
 def reset_password(token: str) -> str | Response:
     try:
         service.user_for_reset_token(token)
-    except service.AccountError as exc:
-        flash(str(exc), "danger")
+    except Refusal as exc:
+        flash(exc.message, "danger")
         return redirect(url_for("auth.reset_request"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
         service.reset_password(token, form.password.data)
+        db.session.commit()
         flash(_("密码已重置，请登录"), "success")
         return redirect(url_for("auth.login"))
     return render_template("accounts/reset_password.html", form=form)
@@ -142,11 +168,15 @@ def profile() -> str | Response:
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         service.update_profile(current_user, form.name.data, form.phone.data, form.locale.data)
+        db.session.commit()
         session["locale"] = form.locale.data
         flash(_("资料已保存"), "success")
         return redirect(url_for("auth.profile"))
     return render_template(
-        "accounts/profile.html", form=form, api_tokens=tokens.tokens_of(current_user)
+        "accounts/profile.html",
+        form=form,
+        api_tokens=tokens.tokens_of(current_user),
+        pending_request=membership.pending_request_of(current_user),
     )
 
 
@@ -157,4 +187,40 @@ def set_locale(code: str) -> Response:
     session["locale"] = code
     if current_user.is_authenticated:
         service.update_profile(current_user, current_user.name, current_user.phone, code)
+        db.session.commit()
+    return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))
+
+
+@bp.route("/verify/<token>")
+def verify_email(token: str) -> Response:
+    # A GET, because it is opened from a mail; opening it twice changes nothing more.
+    try:
+        service.verify_email(token)
+    except Refusal as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("邮箱已验证"), "success")
+    return redirect(url_for("auth.profile" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.route("/verify/resend", methods=["POST"])
+@login_required
+def resend_verification() -> Response:
+    if not current_user.email_verified:
+        _send_verification(current_user)
+    flash(_("验证邮件已发出，请查收。"), "info")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.route("/accounts/<int:user_id>/deactivate", methods=["POST"])
+@login_required
+def deactivate(user_id: int) -> Response:
+    user = db.session.get(User, user_id)
+    if user is None or not can(current_user, Action.DEACTIVATE_ACCOUNT, user):
+        raise NotFound()  # outsiders learn nothing about which ids are accounts
+    service.deactivate_account(current_user, user)
+    db.session.commit()
+    flash(_("账户已停用"), "success")
     return redirect(safe_next_url(request.form.get("next")) or url_for("main.index"))

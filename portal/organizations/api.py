@@ -110,7 +110,7 @@ class OrganizationResource:
         org = self._get(item_id)
         require(Action.EDIT_ORGANIZATION, org)
         data = checked_payload(json_body(), ORGANIZATION_FIELDS, creating=False)
-        service.update_organization(org, _details(data, org))
+        service.update_organization(org, _details(data, org), caller())
         db.session.commit()
         return serialize_organization(org)
 

@@ -2,8 +2,9 @@
 imports all call them.
 
 Names are required and unique; a credit code is normalised, checked (GB 32100-2015 check
-digit) and unique; a district is one of Xiamen's; a website is an http(s) address; a new
-credit code sends a verified organization back to verification. Refusals are domain errors
+digit) and unique; a district is one of Xiamen's; a website is an http(s) address; any change
+to a verified organization's public fields sends it back to verification. Membership (joining,
+approval, removal) is in ``membership``. Refusals are domain errors
 naming the field (``ValidationFailed``) or the clash (``Conflict``). Like every service here,
 these flush and leave the commit to the caller.
 """
@@ -133,15 +134,31 @@ def create_organization(
     return org
 
 
-def update_organization(org: Organization, details: OrganizationDetails) -> None:
+def update_organization(
+    org: Organization, details: OrganizationDetails, actor: User | None = None
+) -> None:
+    """Change the editable fields. They are all public (the organization's page shows them
+    under the verified badge), so changing any of them on a verified organization sends it
+    back to verification; that is audited."""
     checked = _checked_details(details, org.id)
-    if checked.credit_code != org.credit_code and checked.credit_code is not None:
-        org.verified = False  # a new code must be checked again by staff
-    org.credit_code = checked.credit_code
-    org.district = checked.district
-    org.industry = checked.industry
-    org.website = checked.website
-    org.description = checked.description
+    changed = {
+        name: getattr(checked, name)
+        for name in ("credit_code", "district", "industry", "website", "description")
+        if getattr(checked, name) != getattr(org, name)
+    }
+    if changed and org.verified:
+        org.verified = False
+        org.verified_at = None
+        record_change(
+            actor,
+            "organization.unverify",
+            "organization",
+            org.id,
+            {"verified": True},
+            {"verified": False, "edited": sorted(changed)},
+        )
+    for name, value in changed.items():
+        setattr(org, name, value)
     db.session.flush()
 
 

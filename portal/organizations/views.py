@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from portal.domain_errors import Refusal
+from portal.accounts.models import User
+from portal.domain_errors import NotFound, Refusal
 from portal.extensions import db
 from portal.forms_common import show_errors
-from portal.organizations import bp, service
+from portal.organizations import bp, membership, service
 from portal.organizations.forms import OrganizationForm, VerifyForm
-from portal.organizations.models import XIAMEN_DISTRICTS, Organization, OrgKind
+from portal.organizations.models import XIAMEN_DISTRICTS, JoinRequest, Organization, OrgKind
 from portal.security import Action, can, ensure
 from portal.urls import safe_next_url
 
@@ -55,12 +56,16 @@ def detail(org_id: int) -> str:
 
     org = _get_org(org_id)
     may_classify = can(current_user, Action.CLASSIFY_ORGANIZATION, org)
+    pending = membership.pending_request_of(current_user) if current_user.is_authenticated else None
     return render_template(
         "organizations/detail.html",
         org=org,
         verify_form=VerifyForm(),
         can_edit=can(current_user, Action.EDIT_ORGANIZATION, org),
         can_verify=can(current_user, Action.VERIFY_ORGANIZATION, org),
+        can_manage_members=can(current_user, Action.MANAGE_MEMBERS, org),
+        can_request_join=can(current_user, Action.REQUEST_MEMBERSHIP, org),
+        join_pending=pending is not None and pending.organization_id == org.id,
         may_classify=may_classify,
         carbon_override_form=CarbonOverrideForm() if may_classify else None,
         listings=organization_listings(org.id),
@@ -84,7 +89,7 @@ def edit(org_id: int) -> str | Response:
             description=form.description.data or "",
         )
         try:
-            service.update_organization(org, details)
+            service.update_organization(org, details, current_user)
         except Refusal as exc:
             db.session.rollback()
             show_errors(form, exc.fields)
@@ -111,3 +116,72 @@ def verify(org_id: int) -> Response:
     return redirect(
         safe_next_url(request.form.get("next")) or url_for("orgs.detail", org_id=org.id)
     )
+
+
+@bp.route("/<int:org_id>/members")
+@login_required
+def members(org_id: int) -> str:
+    org = _get_org(org_id)
+    ensure(current_user, Action.MANAGE_MEMBERS, org)
+    people = membership.members(org)
+    return render_template(
+        "organizations/members.html",
+        org=org,
+        members=people,
+        requests=membership.pending_requests(org),
+        removable={user.id for user in people if membership.may_remove(current_user, user)},
+        deactivatable={
+            user.id for user in people if can(current_user, Action.DEACTIVATE_ACCOUNT, user)
+        },
+    )
+
+
+@bp.route("/<int:org_id>/join", methods=["POST"])
+@login_required
+def join(org_id: int) -> Response:
+    org = _get_org(org_id)
+    try:
+        membership.request_to_join(current_user, org)
+    except Refusal as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("已提交加入申请，请等待机构管理员审核"), "success")
+    return redirect(url_for("orgs.detail", org_id=org.id))
+
+
+@bp.route(
+    "/<int:org_id>/requests/<int:request_id>/<any(approve, reject):decision>", methods=["POST"]
+)
+@login_required
+def decide(org_id: int, request_id: int, decision: str) -> Response:
+    join_request = db.session.get(JoinRequest, request_id)
+    if join_request is None or join_request.organization_id != org_id:
+        raise NotFound()
+    try:
+        membership.decide(current_user, join_request, approve=decision == "approve")
+    except Refusal as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("已通过申请") if decision == "approve" else _("已拒绝申请"), "success")
+    return redirect(url_for("orgs.members", org_id=org_id))
+
+
+@bp.route("/<int:org_id>/members/<int:user_id>/remove", methods=["POST"])
+@login_required
+def remove_member(org_id: int, user_id: int) -> Response:
+    member = db.session.get(User, user_id)
+    if member is None or member.organization_id != org_id:
+        raise NotFound()
+    try:
+        membership.remove_member(current_user, member)
+    except Refusal as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("已移除该成员"), "success")
+    return redirect(url_for("orgs.members", org_id=org_id))

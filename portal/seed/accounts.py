@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 from portal.accounts.models import Role, User
 from portal.accounts.service import find_user_by_email
 from portal.extensions import db
+from portal.model_mixins import utcnow
+from portal.organizations.membership import admit
 from portal.organizations.models import Organization, OrgKind
 
 
@@ -56,11 +58,13 @@ def ensure_demo_accounts(password: str) -> list[tuple[DemoAccount, bool]]:
             email=account.email,
             name=account.name,
             role=account.role,
-            organization=_organization_for(account),
             is_demo=True,
+            email_verified_at=utcnow(),  # demo addresses receive no mail
         )
         user.set_password(password)
         db.session.add(user)
+        if (organization := _organization_for(account)) is not None:
+            admit(user, organization)  # the first member is the organization's administrator
         results.append((account, True))
     db.session.flush()
     return results

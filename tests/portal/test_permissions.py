@@ -42,6 +42,8 @@ def no(who: str, target: str | None = None) -> Case:
 # Accounts (see `world`): researcher and inactive_researcher belong to 厦门大学 ("xmu"),
 # other_researcher to an institute ("iue"), enterprise to "firm", other_enterprise to
 # another firm; broker and admin have no organization, nor do the *_no_org accounts.
+# xmu_admin administers 厦门大学; unverified_researcher is a member of it whose address is not
+# verified, unverified_no_org belongs nowhere. The *_account targets are accounts acted on.
 # Targets: the three organizations; drafts of xmu_technology, xmu_product, firm_product,
 # firm_need, and xmu_need (posted for 厦门大学 by the broker); `match` pairs
 # xmu_technology with firm_need, technology_only_match has no need.
@@ -50,6 +52,7 @@ POLICY: dict[Action, list[Case]] = {
         ok("researcher"),
         ok("admin"),
         no("researcher_no_org"),
+        no("unverified_researcher"),
         no("enterprise"),
         no("broker"),
     ],
@@ -66,6 +69,7 @@ POLICY: dict[Action, list[Case]] = {
         ok("admin"),
         no("researcher_no_org"),
         no("enterprise_no_org"),
+        no("unverified_researcher"),
         no("broker"),
     ],
     Action.EDIT_LISTING: [
@@ -200,6 +204,7 @@ POLICY: dict[Action, list[Case]] = {
         no("researcher", "xmu_need"),
         no("enterprise_no_org", "xmu_technology"),
         no("researcher_no_org", "firm_need"),
+        no("unverified_researcher", "firm_need"),  # express interest only once verified
         no("broker", "xmu_technology"),
         no("broker", "firm_need"),
         no("enterprise"),  # nothing to contact
@@ -220,6 +225,38 @@ POLICY: dict[Action, list[Case]] = {
         no("broker", "firm"),
         no("enterprise", "firm"),
         no("researcher", "xmu"),
+    ],
+    Action.REQUEST_MEMBERSHIP: [
+        ok("researcher_no_org", "xmu"),
+        ok("enterprise_no_org", "firm"),
+        ok("admin", "xmu"),
+        no("researcher", "iue"),  # already a member elsewhere
+        no("researcher", "xmu"),
+        no("unverified_no_org", "xmu"),  # only with a verified address
+        no("broker", "xmu"),
+        no("researcher_no_org"),  # nothing to join
+        no("researcher_no_org", "xmu_technology"),
+    ],
+    Action.MANAGE_MEMBERS: [
+        ok("xmu_admin", "xmu"),
+        ok("broker", "firm"),
+        ok("admin", "iue"),
+        no("researcher", "xmu"),  # a member, not an administrator
+        no("xmu_admin", "iue"),  # another organization's administrator
+        no("xmu_admin", "firm"),
+        no("enterprise", "firm"),
+        no("xmu_admin"),
+        no("broker", "xmu_technology"),
+    ],
+    Action.DEACTIVATE_ACCOUNT: [
+        ok("broker", "researcher_account"),
+        ok("admin", "broker_account"),
+        no("broker", "admin_account"),  # brokers do not end staff accounts
+        no("broker", "broker_account"),
+        no("xmu_admin", "researcher_account"),  # administrators remove, staff deactivate
+        no("researcher", "researcher_account"),
+        no("broker", "xmu"),
+        no("broker"),
     ],
     Action.MANAGE_USERS: [
         ok("admin"),
@@ -259,6 +296,11 @@ def world(app: Flask, people: dict[str, User]) -> World:
         "inactive_admin": inactive("inactive-admin@test.xm", Role.ADMIN, None),
         "researcher_no_org": make_user("loner@test.xm", Role.RESEARCHER),
         "enterprise_no_org": make_user("loner-ent@test.xm", Role.ENTERPRISE),
+        "xmu_admin": make_user("xmu-admin@test.xm", Role.RESEARCHER, xmu, org_admin=True),
+        "unverified_researcher": make_user(
+            "unverified@test.xm", Role.RESEARCHER, xmu, verified=False
+        ),
+        "unverified_no_org": make_user("unverified-loner@test.xm", Role.RESEARCHER, verified=False),
     }
     technology = make_listing(ListingKind.TECHNOLOGY, researcher)
     need = make_listing(ListingKind.NEED, enterprise)
@@ -280,6 +322,9 @@ def world(app: Flask, people: dict[str, User]) -> World:
         ),
         "match": match,
         "technology_only_match": technology_only,
+        "researcher_account": researcher,
+        "broker_account": broker,
+        "admin_account": people["admin"],
     }
     return World(users, targets)
 

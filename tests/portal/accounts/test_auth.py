@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import Role, User
 from portal.extensions import db
-from portal.organizations.models import Organization, OrgKind
+from portal.organizations.models import JoinRequest, JoinState, Organization, OrgKind
 from tests.factories import TEST_PASSWORD, AuthActions, make_org
 
 VALID_CODE = "91330100799655058B"
@@ -34,12 +34,16 @@ def register(client: FlaskClient, **overrides: object):  # noqa: ANN201 - test r
     return client.post("/auth/register", data=data)
 
 
-def test_register_joining_an_organization(app: Flask, client: FlaskClient) -> None:
+def test_register_joining_an_organization_asks_to_join(app: Flask, client: FlaskClient) -> None:
     xmu = make_org("厦门大学", OrgKind.UNIVERSITY)
     response = register(client, organization_id=xmu.id)
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "new@xm-portal.cn"))
-    assert user.role == Role.RESEARCHER and user.organization_id == xmu.id
+    # Not a member until the organization approves; the request waits in the meantime.
+    assert user.role == Role.RESEARCHER and user.organization_id is None
+    request = db.session.scalar(select(JoinRequest))
+    assert (request.user_id, request.organization_id) == (user.id, xmu.id)
+    assert request.state == JoinState.PENDING and not user.email_verified
     assert user.password_hash != "a-long-password"
     assert client.get("/auth/profile").status_code == 200
 
