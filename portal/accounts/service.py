@@ -27,7 +27,7 @@ from portal.organizations import membership
 from portal.organizations import service as organizations
 from portal.organizations.models import Organization, OrgKind
 from portal.organizations.service import OrganizationDetails
-from portal.security import Action, ensure
+from portal.security import Action, can, ensure
 
 SELF_SERVICE_ROLES = (Role.RESEARCHER, Role.ENTERPRISE)
 LOGIN_FAILED = _l("邮箱或密码不正确")
@@ -207,6 +207,11 @@ def verify_email(token: str) -> User:
         membership.announce_pending_requests(user)
     db.session.flush()
     return user
+
+
+def may_deactivate(actor: User, user: User) -> bool:
+    """Whether deactivate_account would change anything: what a page offers."""
+    return user.active and actor.id != user.id and can(actor, Action.DEACTIVATE_ACCOUNT, user)
 
 
 def deactivate_account(actor: User, user: User) -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from flask import current_app, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal.accounts.models import User
+from portal.accounts.service import may_deactivate
 from portal.admin import bp
 from portal.audit.models import AuditLog
 from portal.embeddings.service import embedder_report
 from portal.extensions import db
+from portal.organizations import membership
 from portal.organizations.forms import VerifyForm
 from portal.organizations.models import Organization
 from portal.security import Action, requires
@@ -25,7 +27,11 @@ def users() -> str:
         per_page=current_app.config["ITEMS_PER_PAGE"],
         error_out=False,
     )
-    return render_template("admin/users.html", page=page)
+    return render_template(
+        "admin/users.html",
+        page=page,
+        deactivatable={user.id for user in page.items if may_deactivate(current_user, user)},
+    )
 
 
 @bp.route("/verification")
@@ -39,7 +45,12 @@ def verification() -> str:
         per_page=current_app.config["ITEMS_PER_PAGE"],
         error_out=False,
     )
-    return render_template("admin/verification.html", page=page, verify_form=VerifyForm())
+    return render_template(
+        "admin/verification.html",
+        page=page,
+        verify_form=VerifyForm(),
+        join_requests=membership.pending_requests_everywhere(),
+    )
 
 
 @bp.route("/audit")

@@ -158,6 +158,22 @@ def pending_requests(org: Organization) -> list[JoinRequest]:
     )
 
 
+def pending_requests_everywhere() -> list[JoinRequest]:
+    """Every organization's waiting requests, oldest first: the brokers' queue."""
+    return list(
+        db.session.scalars(
+            select(JoinRequest)
+            .join(User, JoinRequest.user_id == User.id)
+            .where(
+                JoinRequest.state == JoinState.PENDING,
+                User.email_verified_at.is_not(None),
+                User.active.is_(True),
+            )
+            .order_by(JoinRequest.created_at, JoinRequest.id)
+        )
+    )
+
+
 def pending_request_of(user: User) -> JoinRequest | None:
     return db.session.scalar(
         select(JoinRequest).where(
@@ -241,6 +257,53 @@ def remove_member(actor: User, member: User) -> None:
             "membership.removed",
             f"您已被移出{org.name}",
             f"您已不再是{org.name}的成员。",
+            "organization",
+            org.id,
+        ),
+    )
+    db.session.flush()
+
+
+def may_change_administrator(actor: User, member: User) -> bool:
+    """Whether set_administrator would accept a change of `member`'s role: what a page offers."""
+    org = member.organization
+    return (
+        org is not None
+        and member.active
+        and can(actor, Action.MANAGE_MEMBERS, org)
+        and not (member.org_admin and _is_last_administrator(member, org))
+    )
+
+
+def set_administrator(actor: User, member: User, administrator: bool) -> None:
+    """An administrator of the organization, or a broker, makes a member an administrator or
+    takes the role back; the last administrator keeps it."""
+    org = member.organization
+    if org is None:
+        raise InvalidTransition(_l("该用户不属于任何机构"), code="not_a_member")
+    ensure(actor, Action.MANAGE_MEMBERS, org)
+    if member.org_admin == administrator:
+        return
+    if not administrator and _is_last_administrator(member, org):
+        raise InvalidTransition(_l("机构至少要有一位管理员"), code="last_org_admin")
+    if administrator and not member.active:
+        raise InvalidTransition(_l("已停用的账户不能成为管理员"), code="inactive")
+    record_change(
+        actor,
+        "membership.promote" if administrator else "membership.demote",
+        "user",
+        member.id,
+        {"org_admin": member.org_admin},
+        {"org_admin": administrator, "organization_id": org.id},
+    )
+    member.org_admin = administrator
+    role = "管理员" if administrator else "普通成员"
+    notify(
+        [member],
+        Notice(
+            "membership.role",
+            f"您在{org.name}的身份已改为{role}",
+            f"{actor.name or actor.email} 将您在{org.name}的身份改为{role}。",
             "organization",
             org.id,
         ),

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from portal.accounts import service as accounts_service
 from portal.accounts.models import User
 from portal.domain_errors import NotFound, Refusal
 from portal.extensions import db
@@ -130,8 +131,11 @@ def members(org_id: int) -> str:
         members=people,
         requests=membership.pending_requests(org),
         removable={user.id for user in people if membership.may_remove(current_user, user)},
+        role_changeable={
+            user.id for user in people if membership.may_change_administrator(current_user, user)
+        },
         deactivatable={
-            user.id for user in people if can(current_user, Action.DEACTIVATE_ACCOUNT, user)
+            user.id for user in people if accounts_service.may_deactivate(current_user, user)
         },
     )
 
@@ -167,7 +171,9 @@ def decide(org_id: int, request_id: int, decision: str) -> Response:
     else:
         db.session.commit()
         flash(_("已通过申请") if decision == "approve" else _("已拒绝申请"), "success")
-    return redirect(url_for("orgs.members", org_id=org_id))
+    return redirect(
+        safe_next_url(request.form.get("next")) or url_for("orgs.members", org_id=org_id)
+    )
 
 
 @bp.route("/<int:org_id>/members/<int:user_id>/remove", methods=["POST"])
@@ -184,4 +190,21 @@ def remove_member(org_id: int, user_id: int) -> Response:
     else:
         db.session.commit()
         flash(_("已移除该成员"), "success")
+    return redirect(url_for("orgs.members", org_id=org_id))
+
+
+@bp.route("/<int:org_id>/members/<int:user_id>/<any(promote, demote):change>", methods=["POST"])
+@login_required
+def change_administrator(org_id: int, user_id: int, change: str) -> Response:
+    member = db.session.get(User, user_id)
+    if member is None or member.organization_id != org_id:
+        raise NotFound()
+    try:
+        membership.set_administrator(current_user, member, administrator=change == "promote")
+    except Refusal as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("已设为机构管理员") if change == "promote" else _("已取消管理员身份"), "success")
     return redirect(url_for("orgs.members", org_id=org_id))

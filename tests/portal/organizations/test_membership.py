@@ -322,3 +322,98 @@ def test_membership_services_leave_the_commit_to_the_caller(
     membership.request_to_join(newcomer, xmu)
     db.session.rollback()
     assert count(JoinRequest) == 0
+
+
+def test_administrator_makes_a_second_administrator_and_takes_it_back(
+    client: FlaskClient,
+    auth: AuthActions,
+    people: dict[str, User],
+    xmu: Organization,
+    xmu_admin: User,
+) -> None:
+    member = people["researcher"]
+    auth.login(xmu_admin.email)
+    assert "设为管理员" in client.get(f"/orgs/{xmu.id}/members").get_data(as_text=True)
+    assert client.post(f"/orgs/{xmu.id}/members/{member.id}/promote").status_code == 302
+    db.session.refresh(member)
+    assert member.org_admin
+    assert notices(member, "membership.role") == 1
+    # Now either may step down, but not both.
+    assert client.post(f"/orgs/{xmu.id}/members/{xmu_admin.id}/demote").status_code == 302
+    db.session.refresh(xmu_admin)
+    assert not xmu_admin.org_admin
+    assert count(AuditLog, AuditLog.action.in_(["membership.promote", "membership.demote"])) == 2
+    auth.logout()
+    auth.login(member.email)
+    page = client.post(f"/orgs/{xmu.id}/members/{member.id}/demote", follow_redirects=True)
+    assert "至少要有一位管理员" in page.get_data(as_text=True)
+    db.session.refresh(member)
+    assert member.org_admin
+
+
+def test_only_own_administrators_and_brokers_change_roles(
+    client: FlaskClient, auth: AuthActions, people: dict[str, User], xmu: Organization
+) -> None:
+    iue = people["other_researcher"].organization
+    assert iue is not None
+    make_user("iue-admin@test.xm", Role.RESEARCHER, iue, org_admin=True)
+    member = people["researcher"]
+    for email in ("iue-admin@test.xm", "researcher@test.xm", "enterprise@test.xm"):
+        auth.login(email)
+        assert client.post(f"/orgs/{xmu.id}/members/{member.id}/promote").status_code == 403
+        auth.logout()
+    auth.login("iue-admin@test.xm")
+    # Another organization's member in the path: nothing to find there.
+    assert client.post(f"/orgs/{iue.id}/members/{member.id}/promote").status_code == 404
+    auth.logout()
+    db.session.refresh(member)
+    assert not member.org_admin
+    auth.login("broker@test.xm")
+    assert client.post(f"/orgs/{xmu.id}/members/{member.id}/promote").status_code == 302
+    db.session.refresh(member)
+    assert member.org_admin
+
+
+def test_brokers_see_every_organizations_requests_and_decide_from_their_queue(
+    client: FlaskClient,
+    auth: AuthActions,
+    people: dict[str, User],
+    xmu: Organization,
+    newcomer: User,
+) -> None:
+    iue = people["other_researcher"].organization
+    assert iue is not None
+    other = make_user("second-newcomer@test.xm", Role.RESEARCHER)
+    membership.request_to_join(newcomer, xmu)
+    membership.request_to_join(other, iue)
+    db.session.commit()
+    auth.login("broker@test.xm")
+    page = client.get("/admin/verification").get_data(as_text=True)
+    assert newcomer.email in page and other.email in page
+    request = the_request(newcomer)
+    response = client.post(
+        f"/orgs/{xmu.id}/requests/{request.id}/approve", data={"next": "/admin/verification"}
+    )
+    assert response.status_code == 302 and response.location.endswith("/admin/verification")
+    db.session.refresh(newcomer)
+    assert newcomer.organization_id == xmu.id
+    auth.logout()
+    auth.login("researcher@test.xm")
+    assert client.get("/admin/verification").status_code == 403
+
+
+def test_admins_deactivate_accounts_from_the_users_page(
+    client: FlaskClient, auth: AuthActions, people: dict[str, User]
+) -> None:
+    target = people["enterprise"]
+    auth.login("admin@test.xm")
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert f"/auth/accounts/{target.id}/deactivate" in page
+    # No button against oneself.
+    assert f"/auth/accounts/{people['admin'].id}/deactivate" not in page
+    response = client.post(
+        f"/auth/accounts/{target.id}/deactivate", data={"next": "/admin/users"}
+    )
+    assert response.status_code == 302
+    db.session.refresh(target)
+    assert not target.active
