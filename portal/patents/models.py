@@ -58,7 +58,11 @@ class Patent(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(Text, nullable=False)
     abstract: Mapped[str] = mapped_column(Text, nullable=False, default="")
     inventors: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
-    application_date: Mapped[date | None] = mapped_column(Date, index=True)
+    application_date: Mapped[date | None] = mapped_column(Date)
+    # Years a landscape counts by: from the dates, or from a year column where an export
+    # gives no date (PatSnap 申请年, Derwent "Priority Year (earliest)").
+    application_year: Mapped[int | None] = mapped_column(Integer, index=True)
+    priority_year: Mapped[int | None] = mapped_column(Integer)
     priority_date: Mapped[date | None] = mapped_column(Date)
     publication_date: Mapped[date | None] = mapped_column(Date)
     grant_date: Mapped[date | None] = mapped_column(Date)
@@ -172,9 +176,7 @@ class ApplicantAlias(db.Model):
     organization_id: Mapped[int] = mapped_column(
         ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    confirmed_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
 

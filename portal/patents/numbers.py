@@ -18,8 +18,13 @@ class FormatError(ValueError):
     """A cell that does not hold what its column promises; str() is the reason."""
 
 
-# Country, serial (Lens writes US publications as "2011/0185700"), optional kind code.
-_PUBLICATION = re.compile(r"^(?P<country>[A-Z]{2})?(?P<serial>\d{4,13})(?P<kind>[A-Z]\d?)?$")
+# Country, serial, optional kind code. Lens writes US publications as "2011/0185700"; serials
+# may carry letters (JP S63201358, TW I324218, BR PI0620970, IN 2851DE2013); a correction
+# date after the kind ("EP 1357170 B9 20061018") is not part of the number.
+_PUBLICATION = re.compile(
+    r"^(?P<country>[A-Z]{2})?(?P<serial>[A-Z]{0,2}\d[0-9A-Z]*?\d)(?P<kind>[A-Z]\d?)?$"
+)
+_CORRECTION_DATE = re.compile(r"(?<=[A-Z]\d)\s+\d{8}$|(?<=[A-Z])\s+\d{8}$")
 _NUMBER_NOISE = re.compile(r"[\s\-/.,]")
 
 
@@ -36,9 +41,10 @@ class PublicationNumber:
 
 def parse_publication_number(value: str, country: str = "") -> PublicationNumber:
     """'CN 112345678 A', 'CN-112345678-A' and '112345678A' with country CN -> CN112345678A."""
-    compact = _NUMBER_NOISE.sub("", unicodedata.normalize("NFKC", value)).upper()
+    text = _CORRECTION_DATE.sub("", unicodedata.normalize("NFKC", value).strip().upper())
+    compact = _NUMBER_NOISE.sub("", text)
     match = _PUBLICATION.match(compact)
-    if not compact or match is None:
+    if match is None or len(re.sub(r"\D", "", match["serial"])) < 4:
         raise FormatError(_l("公开号格式不正确：%(value)s", value=value[:40]))
     found_country = match["country"] or country.upper()
     if not re.fullmatch(r"[A-Z]{2}", found_country):
@@ -58,11 +64,16 @@ def normalize_classification(value: str) -> str:
 
     The subgroup digits are kept as written: in the IPC they are decimals, so 10/0525 and
     10/525 are different groups; only the main group loses leading zeros ('0010' -> '10').
-    A trailing date or version in parentheses, as some exports append, is dropped.
+    A trailing date or version in parentheses, as some exports append, is dropped, and so is
+    IPC 8's inventive/additional flag ("B60W 30/188I", "F16H 59/70N"); a subclass with a bare
+    slash ("B60R/", seen in incoPat data) is that subclass.
     """
     text = unicodedata.normalize("NFKC", value).upper()
     text = re.sub(r"\(.*?\)", "", text)
     compact = re.sub(r"\s+", "", text)
+    if "/" in compact:
+        compact = re.sub(r"(?<=\d)[IN]$", "", compact)
+    compact = re.sub(r"^([A-HY]\d{2}[A-Z])/$", r"\1", compact)
     match = _CLASSIFICATION.match(compact)
     if match is None:
         raise FormatError(_l("分类号格式不正确：%(value)s", value=value[:40]))

@@ -27,6 +27,10 @@ from portal.patents.numbers import (
         ("US 8001762 B2", "", "US8001762B2"),
         ("ＣＮ１１２３４５６７８Ａ", "", "CN112345678A"),  # full-width
         ("EP3035558", "", "EP3035558"),
+        ("JP S63201358 A", "", "JPS63201358A"),  # Lens: Japanese era numbers
+        ("TW I324218 B", "", "TWI324218B"),
+        ("EP 1357170 B9 20061018", "", "EP1357170B9"),  # correction date dropped
+        ("IN 2851DE2013 A", "", "IN2851DE2013A"),
     ],
 )
 def test_publication_numbers_are_one_form(value: str, country: str, expected: str) -> None:
@@ -52,6 +56,9 @@ def test_malformed_publication_numbers_are_refused(value: str) -> None:
         ("Y02E 10/50", "Y02E 10/50"),
         ("H01M", "H01M"),
         ("H01M 10/0525 (2010.01)", "H01M 10/0525"),
+        ("B60W30/188I", "B60W 30/188"),  # IPC 8 inventive flag
+        ("F16H59/70N", "F16H 59/70"),
+        ("B60R/", "B60R"),
     ],
 )
 def test_classification_codes_are_one_form(value: str, expected: str) -> None:

@@ -1,8 +1,8 @@
 """patents: records from exports, applicants, codes, links and aliases
 
-Revision ID: e804a18e2792
+Revision ID: 2d4a8a4c35c4
 Revises: 15bccdda116e
-Create Date: 2026-12-03 06:29:24.757245
+Create Date: 2026-12-03 06:30:45.643829
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'e804a18e2792'
+revision = '2d4a8a4c35c4'
 down_revision = '15bccdda116e'
 branch_labels = None
 depends_on = None
@@ -28,6 +28,8 @@ def upgrade():
     sa.Column('abstract', sa.Text(), nullable=False),
     sa.Column('inventors', sa.JSON(), nullable=False),
     sa.Column('application_date', sa.Date(), nullable=True),
+    sa.Column('application_year', sa.Integer(), nullable=True),
+    sa.Column('priority_year', sa.Integer(), nullable=True),
     sa.Column('priority_date', sa.Date(), nullable=True),
     sa.Column('publication_date', sa.Date(), nullable=True),
     sa.Column('grant_date', sa.Date(), nullable=True),
@@ -48,8 +50,8 @@ def upgrade():
     sa.UniqueConstraint('publication_number', name=op.f('uq_patents_publication_number'))
     )
     with op.batch_alter_table('patents', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_patents_application_date'), ['application_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_patents_application_number'), ['application_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_patents_application_year'), ['application_year'], unique=False)
         batch_op.create_index(batch_op.f('ix_patents_country'), ['country'], unique=False)
         batch_op.create_index(batch_op.f('ix_patents_is_green'), ['is_green'], unique=False)
         batch_op.create_index(batch_op.f('ix_patents_legal_status'), ['legal_status'], unique=False)
@@ -126,7 +128,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_patents_legal_status'))
         batch_op.drop_index(batch_op.f('ix_patents_is_green'))
         batch_op.drop_index(batch_op.f('ix_patents_country'))
+        batch_op.drop_index(batch_op.f('ix_patents_application_year'))
         batch_op.drop_index(batch_op.f('ix_patents_application_number'))
-        batch_op.drop_index(batch_op.f('ix_patents_application_date'))
 
     op.drop_table('patents')
