@@ -17,6 +17,7 @@ from sqlalchemy import delete, insert, select, update
 from portal.extensions import db
 from portal.imports.tables import Table, TableError, read_table
 from portal.patents.formats import ColumnMapping, UnknownLayout, detect_format, normalize_header
+from portal.patents.green import green_topics
 from portal.patents.legal_status import normalize_legal_status
 from portal.patents.models import (
     ClassificationScheme,
@@ -208,8 +209,9 @@ def _patent_values(record: PatentRecord) -> dict[str, Any]:
 
 
 def code_derived_values(codes: list[tuple[ClassificationScheme, str]]) -> dict[str, Any]:
-    """Columns that follow from a patent's codes (green tagging hooks in here)."""
-    return {}
+    """Columns that follow from a patent's codes: its green topics."""
+    topics = green_topics([(scheme.value, code) for scheme, code in codes])
+    return {"green_topics": topics, "is_green": bool(topics)}
 
 
 _NEW_DEFAULTS: dict[str, Any] = {
