@@ -146,6 +146,7 @@ def configure_blueprints(app: Flask) -> None:
     from portal.notifications.views import bp as notifications_bp
     from portal.organizations import api as orgs_api
     from portal.organizations import bp as orgs_bp
+    from portal.patents import bp as patents_bp
     from portal.search_index import api as search_api
     from portal.search_index.views import bp as search_bp
 
@@ -158,6 +159,7 @@ def configure_blueprints(app: Flask) -> None:
     for blueprint in (*pages, *listing_bps):
         app.register_blueprint(blueprint)
     app.register_blueprint(classification_bp)
+    app.register_blueprint(patents_bp)
 
 
 def configure_templates(app: Flask) -> None:

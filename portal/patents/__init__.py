@@ -13,4 +13,11 @@ charts.py      server-side SVG bar charts of those counts (no script needed)
 export.py      CSV export of a patent selection, formula-guarded
 views.py       list, search, detail, landscape and export pages (blueprint `patents`)
 commands.py    `flask --app wsgi patents import FILE | seed | link`
+access.py      who may use patent navigation; query.py the filters every page and API shares
 """
+
+from flask import Blueprint
+
+bp = Blueprint("patents", __name__, url_prefix="/patents")
+
+from portal.patents import views  # noqa: E402,F401  (routes register on import)

@@ -98,6 +98,9 @@ class Patent(TimestampMixin, db.Model):
     def first_applicant(self) -> str:
         return self.applicants[0].name if self.applicants else ""
 
+    def classifications_of(self, scheme: ClassificationScheme) -> list[PatentClassification]:
+        return [c for c in self.classifications if c.scheme == scheme]
+
     def codes(self, scheme: ClassificationScheme) -> list[str]:
         return [c.code for c in self.classifications if c.scheme == scheme]
 

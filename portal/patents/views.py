@@ -1,0 +1,110 @@
+"""Patent pages for brokers: list and search, one patent, the landscape, CSV export."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, render_template, request, stream_with_context
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.patents import bp
+from portal.patents.access import ensure_patent_staff
+from portal.patents.charts import column_chart, row_chart
+from portal.patents.export import patents_csv
+from portal.patents.green import inventory
+from portal.patents.landscape import REGION_LABELS, landscape
+from portal.patents.legal_status import LegalStatus
+from portal.patents.links import linked_organizations
+from portal.patents.models import ClassificationScheme, Patent, PatentType
+from portal.patents.query import PatentFilter, parse_filter, patents_query
+
+
+@bp.before_request
+def staff_only() -> None:
+    ensure_patent_staff(current_user)
+
+
+def _filters() -> PatentFilter:
+    try:
+        return parse_filter(request.args)
+    except ValueError:
+        abort(400)
+
+
+def _topic_names() -> dict[str, str]:
+    locale = str(get_locale() or "zh_CN")
+    return {key: topic.name(locale) for key, topic in inventory().topics.items()}
+
+
+def _filter_context(filters: PatentFilter) -> dict[str, object]:
+    return {
+        "filters": filters,
+        "topic_names": _topic_names(),
+        "statuses": LegalStatus.labels(),
+        "args": {k: v for k, v in request.args.items() if k != "page" and v},
+    }
+
+
+@bp.route("/")
+def index() -> str:
+    filters = _filters()
+    query = patents_query(filters).options(selectinload(Patent.applicants))
+    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    return render_template("patents/index.html", page=page, **_filter_context(filters))
+
+
+@bp.route("/landscape")
+def landscape_page() -> str:
+    filters = _filters()
+    result = landscape(filters)
+    topic_names = _topic_names()
+    statuses = {k: str(v) for k, v in LegalStatus.labels().items()}
+    types = {k: str(v) for k, v in PatentType.labels().items()}
+    regions = {k: str(v) for k, v in REGION_LABELS.items()}
+    charts = {
+        "by_year": column_chart(result.by_year),
+        "applicants": row_chart(result.top_applicants),
+        "ipc_groups": row_chart(result.ipc_groups),
+        "topics": row_chart(result.topics, topic_names),
+        "legal_status": row_chart(result.legal_status, statuses),
+        "patent_types": row_chart(result.patent_types, types),
+        "regions": row_chart(result.regions, regions),
+        "provinces": row_chart(result.provinces),
+    }
+    return render_template(
+        "patents/landscape.html",
+        result=result,
+        charts=charts,
+        labels={"statuses": statuses, "types": types, "regions": regions},
+        **_filter_context(filters),
+    )
+
+
+@bp.route("/export.csv")
+def export_csv() -> Response:
+    filters = _filters()
+    return Response(
+        stream_with_context(patents_csv(filters)),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": "attachment; filename=patents.csv"},
+    )
+
+
+@bp.route("/<publication_number>")
+def detail(publication_number: str) -> str:
+    patent = db.session.scalar(
+        select(Patent).where(Patent.publication_number == publication_number.upper()[:30])
+    )
+    if patent is None:
+        abort(404)
+    topic_names = _topic_names()
+    return render_template(
+        "patents/detail.html",
+        patent=patent,
+        ipc=patent.classifications_of(ClassificationScheme.IPC),
+        cpc=patent.classifications_of(ClassificationScheme.CPC),
+        green=[topic_names.get(k, k) for k in patent.green_topics],
+        organizations=linked_organizations(patent),
+    )

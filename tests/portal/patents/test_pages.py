@@ -1,0 +1,93 @@
+"""Patent pages: staff only, filters, landscape charts, detail, CSV export, hostile input."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.patents.service import import_patents
+from tests.factories import AuthActions
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "patents"
+HOSTILE = "<script>alert(1)</script>厦门恶意公司"
+
+
+@pytest.fixture
+def patents(app: Flask) -> None:
+    for name in ("incopat-toyota.xlsx", "derwent-ewaste.xlsx"):
+        import_patents(name, (DATA / name).read_bytes())
+    text = (
+        "公开（公告）号,标题,申请人,IPC,申请日,申请人地址\n"
+        f'CN112345678A,"=HYPERLINK(""http://x"")",{HOSTILE},H01M 8/04,2021-03-05,厦门市思明区\n'
+    )
+    import_patents("hostile.csv", text.encode())
+    db.session.commit()
+
+
+@pytest.mark.parametrize(
+    "url", ["/patents/", "/patents/landscape", "/patents/export.csv", "/patents/CN111856303B"]
+)
+def test_anonymous_and_members_are_refused(
+    client: FlaskClient, auth: AuthActions, people: dict[str, User], patents: None, url: str
+) -> None:
+    assert client.get(url).status_code == 401
+    auth.login(people["enterprise"].email)
+    assert client.get(url).status_code == 403
+
+
+def test_broker_lists_searches_and_filters(
+    client: FlaskClient, auth: AuthActions, people: dict[str, User], patents: None
+) -> None:
+    auth.login(people["broker"].email)
+    page = client.get("/patents/?q=电池").get_data(as_text=True)
+    assert "CN111856303B" in page
+    page = client.get("/patents/?topic=fuel_cells").get_data(as_text=True)
+    assert "CN112345678A" in page and "CN111856303B" not in page
+    assert client.get("/patents/?status=bogus").status_code == 400
+    assert client.get("/patents/?topic=nonsense").status_code == 400
+    assert client.get("/patents/?green=maybe").status_code == 400
+    assert client.get("/patents/?q=" + "x" * 5000).status_code == 200
+
+
+def test_landscape_shows_charts_tables_and_xiamen(
+    client: FlaskClient, auth: AuthActions, people: dict[str, User], patents: None
+) -> None:
+    auth.login(people["admin"].email)
+    response = client.get("/patents/landscape")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert page.count("<svg") >= 5 and "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;厦门恶意公司" in page  # chart label and table
+    assert "丰田自动车株式会社" in page and "18 个月" in page
+    assert "厦门占比" in page
+
+
+def test_detail_page_escapes_and_says_what_the_export_lacks(
+    client: FlaskClient, auth: AuthActions, people: dict[str, User], patents: None
+) -> None:
+    auth.login(people["broker"].email)
+    page = client.get("/patents/CN112345678A").get_data(as_text=True)
+    assert "&lt;script&gt;" in page and "<script>alert" not in page
+    assert "导出文件未提供" in page  # no inventors in that file
+    assert client.get("/patents/cn111856303b").status_code == 200
+    assert client.get("/patents/CN000000000A").status_code == 404
+
+
+def test_csv_export_guards_formulas_and_reimports(
+    client: FlaskClient, auth: AuthActions, people: dict[str, User], patents: None
+) -> None:
+    auth.login(people["broker"].email)
+    response = client.get("/patents/export.csv?q=HYPERLINK")
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[1][0] == "CN112345678A" and rows[1][1].startswith("'=HYPERLINK")
+    report = import_patents("again.csv", text.encode("utf-8"))
+    assert (report.rejected, report.updated) == ([], 1)
