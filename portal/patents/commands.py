@@ -8,8 +8,11 @@ from pathlib import Path
 
 import click
 
+from portal.patents.links import link_technologies, suggest_aliases
 from portal.patents.service import FileRejected, ImportReport, import_patents
 from portal.transactions import unit_of_work
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "seed_data" / "patents" / "demo"
 
 log = logging.getLogger("portal.patents")
 
@@ -84,3 +87,28 @@ def import_command(file: Path, dry_run: bool) -> None:
     )
     if report.rejected:
         click.get_current_context().exit(1)
+
+
+@patents_cli.command("seed")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEMO_DIR)
+def seed_command(data_dir: Path) -> None:
+    """Load the demo patent exports (seed_data/patents/demo, see its SOURCE.txt); idempotent."""
+    for path in sorted(p for p in data_dir.iterdir() if p.suffix in (".xlsx", ".csv")):
+        source = f"demo: seed_data/patents/demo/{path.name} (see SOURCE.txt)"
+        try:
+            report = run_import(path, dry_run=False, source=source, is_demo=True)
+        except FileRejected as exc:
+            raise click.ClickException(f"{path.name}: {exc}") from exc
+        echo_report(report)
+        if report.rejected:
+            raise click.ClickException(f"{path.name}: rows rejected, nothing loaded from it")
+    link_command.callback()  # type: ignore[misc]
+
+
+@patents_cli.command("link")
+def link_command() -> None:
+    """Link patents to the technologies that list them; suggest applicant aliases."""
+    with unit_of_work():
+        links = link_technologies()
+        aliases = suggest_aliases()
+    click.echo(f"technology links: {links}; applicant aliases suggested: {aliases}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -87,15 +87,29 @@ class Inventory:
     topics: dict[str, GreenTopic]
     categories: dict[str, tuple[str, str]]  # key -> (Chinese, English)
     entries: tuple[tuple[str, str, Entry], ...]  # (scheme, topic key, entry)
+    # Entries by (scheme, class): a code is only compared with entries of its own class;
+    # and each code's topics once computed (exports repeat the same codes a great deal).
+    by_class: dict[tuple[str, str], list[tuple[str, Entry]]] = field(default_factory=dict)
+    known: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for scheme, key, entry in self.entries:
+            self.by_class.setdefault((scheme, entry.head[:3]), []).append((key, entry))
+
+    def code_topics(self, scheme: str, code: str) -> frozenset[str]:
+        found = self.known.get((scheme, code))
+        if found is None:
+            candidates = self.by_class.get((scheme, code[:3]), [])
+            found = frozenset(key for key, entry in candidates if entry.matches(code))
+            if len(self.known) < 200_000:
+                self.known[(scheme, code)] = found
+        return found
 
     def topics_of(self, codes: list[tuple[str, str]]) -> list[str]:
         """Topic keys (inventory order) matched by any of (scheme, normalized code)."""
-        found = {
-            key
-            for scheme, key, entry in self.entries
-            for code_scheme, code in codes
-            if code_scheme == scheme and entry.matches(code)
-        }
+        found: set[str] = set()
+        for scheme, code in codes:
+            found |= self.code_topics(scheme, code)
         return [key for key in self.topics if key in found]
 
 

@@ -18,7 +18,7 @@ from portal.extensions import db
 from portal.imports.tables import Table, TableError, read_table
 from portal.patents.formats import ColumnMapping, UnknownLayout, detect_format, normalize_header
 from portal.patents.green import green_topics
-from portal.patents.legal_status import normalize_legal_status
+from portal.patents.legal_status import LegalStatus, normalize_legal_status
 from portal.patents.models import (
     ClassificationScheme,
     Patent,
@@ -214,7 +214,10 @@ def code_derived_values(codes: list[tuple[ClassificationScheme, str]]) -> dict[s
     return {"green_topics": topics, "is_green": bool(topics)}
 
 
+# Every column a new row may lack: a multi-row INSERT needs the same keys in every row.
 _NEW_DEFAULTS: dict[str, Any] = {
+    **dict.fromkeys(_PLAIN_FIELDS),
+    "legal_status": LegalStatus.UNKNOWN,
     "abstract": "",
     "inventors": [],
     "patent_type": PatentType.UNKNOWN,
@@ -259,7 +262,11 @@ def _write(
             for r in chunk
         ]  # fmt: skip
         returned = db.session.execute(
-            insert(Patent).returning(Patent.id, Patent.publication_number), rows
+            # Core statements on the tables: the ORM's bulk layer costs more than the SQL here.
+            insert(Patent.__table__).returning(
+                Patent.__table__.c.id, Patent.__table__.c.publication_number
+            ),
+            rows,
         )
         ids.update({number: patent_id for patent_id, number in returned})
         _write_children(chunk, ids, replace=False)
@@ -309,7 +316,7 @@ def _write_children(chunk: list[PatentRecord], ids: dict[str, int], *, replace: 
         for position, name in enumerate(r.applicants or [])
     ]  # fmt: skip
     if applicants:
-        db.session.execute(insert(PatentApplicant), applicants)
+        db.session.execute(insert(PatentApplicant.__table__), applicants)
     codes = []
     for r in with_codes:
         main = {ClassificationScheme.IPC: _main_ipc(r)}
@@ -320,4 +327,4 @@ def _write_children(chunk: list[PatentRecord], ids: dict[str, int], *, replace: 
                  "position": position, "is_main": code == main[scheme]}
             )  # fmt: skip
     if codes:
-        db.session.execute(insert(PatentClassification), codes)
+        db.session.execute(insert(PatentClassification.__table__), codes)
