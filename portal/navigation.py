@@ -41,6 +41,7 @@ _STAFF_ITEMS = (
 # Items of the manage menu that need one more permission than being staff.
 _GUARDED_STAFF_ITEMS = (
     (Action.IMPORT_LISTINGS, NavItem("imports.upload", _l("批量导入"))),
+    (Action.IMPORT_LISTINGS, NavItem("patents.import_page", _l("导入专利"))),
     (Action.MANAGE_USERS, NavItem("admin.users", _l("用户"))),
 )
 

@@ -170,6 +170,40 @@ DERWENT = ExportFormat(
 )
 
 FORMATS = (CNIPA, PATSNAP, LENS, GOOGLE, DERWENT)
+# What each field is, for the import preview's column mapping.
+FIELD_LABELS = {
+    "publication_number": _l("公开（公告）号"),
+    "publication_number_alt": _l("公开号（备用列）"),
+    "application_number": _l("申请号"),
+    "application_date": _l("申请日"),
+    "application_year": _l("申请年"),
+    "publication_date": _l("公开（公告）日"),
+    "grant_date": _l("授权日"),
+    "priority_date": _l("优先权日"),
+    "priority_year": _l("最早优先权年"),
+    "title": _l("标题"),
+    "title_en": _l("英文标题"),
+    "abstract": _l("摘要"),
+    "abstract_en": _l("英文摘要"),
+    "applicants": _l("申请人"),
+    "inventors": _l("发明人"),
+    "ipc": _l("IPC 分类号"),
+    "ipc_main": _l("IPC 主分类"),
+    "cpc": _l("CPC 分类号"),
+    "legal_status": _l("法律状态"),
+    "legal_validity": _l("专利有效性"),
+    "patent_type": _l("专利类型"),
+    "document_type": _l("文献类型"),
+    "country": _l("国别"),
+    "kind_code": _l("文献种类代码"),
+    "applicant_address": _l("申请人地址"),
+    "province_code": _l("申请人省市代码"),
+    "province": _l("省份"),
+    "city": _l("城市"),
+    "cited_by_count": _l("被引证次数"),
+    "family_size": _l("简单同族个数"),
+    "lens_id": _l("Lens ID"),
+}
 FORMAT_LABELS = {fmt.key: fmt.label for fmt in FORMATS}
 
 

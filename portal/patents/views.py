@@ -5,20 +5,25 @@ from __future__ import annotations
 from flask import Response, abort, current_app, render_template, request, stream_with_context
 from flask_babel import get_locale
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal.extensions import db
+from portal.extensions import csrf, db
 from portal.patents import bp
 from portal.patents.access import ensure_patent_staff
 from portal.patents.charts import column_chart, row_chart
 from portal.patents.export import patents_csv
+from portal.patents.formats import FIELD_LABELS, FORMAT_LABELS
+from portal.patents.forms import PatentImportForm
 from portal.patents.green import inventory
 from portal.patents.landscape import REGION_LABELS, landscape
 from portal.patents.legal_status import LegalStatus
 from portal.patents.links import linked_organizations
 from portal.patents.models import ClassificationScheme, Patent, PatentType
 from portal.patents.query import PatentFilter, parse_filter, patents_query
+from portal.patents.service import FileRejected, import_patents
+from portal.transactions import unit_of_work
 
 
 @bp.before_request
@@ -90,6 +95,38 @@ def export_csv() -> Response:
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": "attachment; filename=patents.csv"},
     )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@csrf.exempt  # the body limit is raised before the CSRF check reads it; the form checks it
+def import_page() -> str | tuple[str, int]:
+    if request.method == "POST":
+        request.max_content_length = current_app.config["MAX_UPLOAD_LENGTH"]
+    form = PatentImportForm()
+    report, error = None, None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            with unit_of_work() as session:
+                report = import_patents(
+                    upload.filename or "", upload.read(), dry_run=form.dry_run.data
+                )
+                if report.rejected or report.dry_run:
+                    session.rollback()
+        except FileRejected as exc:
+            error = str(exc)
+    elif "csrf_token" in form.errors:
+        raise CSRFError(form.errors["csrf_token"][0])
+    failed = request.method == "POST" and (report is None or bool(report.rejected))
+    page = render_template(
+        "patents/import.html",
+        form=form,
+        report=report,
+        error=error,
+        formats=FORMAT_LABELS.values(),
+        field_labels=FIELD_LABELS,
+    )
+    return (page, 422) if failed else page
 
 
 @bp.route("/<publication_number>")

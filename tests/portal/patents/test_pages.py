@@ -91,3 +91,47 @@ def test_csv_export_guards_formulas_and_reimports(
     assert rows[1][0] == "CN112345678A" and rows[1][1].startswith("'=HYPERLINK")
     report = import_patents("again.csv", text.encode("utf-8"))
     assert (report.rejected, report.updated) == ([], 1)
+
+
+def _upload(client: FlaskClient, name: str, data: bytes, *, dry_run: bool):
+    form = {"file": (io.BytesIO(data), name)}
+    if dry_run:
+        form["dry_run"] = "y"
+    return client.post("/patents/import", data=form, content_type="multipart/form-data")
+
+
+def test_import_page_previews_then_imports(
+    client: FlaskClient, auth: AuthActions, people: dict[str, User]
+) -> None:
+    from sqlalchemy import func, select
+
+    from portal.patents.models import Patent
+
+    def stored() -> int:
+        return db.session.scalar(select(func.count()).select_from(Patent)) or 0
+
+    auth.login(people["broker"].email)
+    assert client.get("/patents/import").status_code == 200
+    data = (DATA / "google-uav.csv").read_bytes()
+    preview = _upload(client, "google-uav.csv", data, dry_run=True)
+    assert preview.status_code == 200 and "预检结果" in preview.get_data(as_text=True)
+    assert stored() == 0
+    done = _upload(client, "google-uav.csv", data, dry_run=False)
+    assert done.status_code == 200 and stored() == 29
+    bad = _upload(client, "bad.csv", "公开（公告）号,标题\nXYZ,t\n".encode(), dry_run=False)
+    assert bad.status_code == 422 and "XYZ" in bad.get_data(as_text=True)
+    wrong = _upload(client, "w.csv", "<b>名字</b>,日期\n甲,1\n".encode(), dry_run=True)
+    page = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and "&lt;b&gt;名字&lt;/b&gt;" in page and "<b>名字" not in page
+    assert stored() == 29
+
+
+def test_import_page_refuses_members_and_oversized_files(
+    app: Flask, client: FlaskClient, auth: AuthActions, people: dict[str, User]
+) -> None:
+    auth.login(people["researcher"].email)
+    assert client.get("/patents/import").status_code == 403
+    auth.logout()
+    auth.login(people["admin"].email)
+    app.config["MAX_UPLOAD_LENGTH"] = 2048
+    assert _upload(client, "big.csv", b"x" * 8192, dry_run=True).status_code == 413
