@@ -52,9 +52,13 @@ LANDSCAPE_FIELDS: dict[str, Field] = {
         ("regions", "厦门 / 福建其他地区 / 中国其他地区 / 境外 / 不详"),
         ("legal_status", "法律状态构成"),
         ("patent_types", "专利类型构成"),
-        ("network", "共同申请网络：尚未提供，恒为空列表"),
     )
 }
+LANDSCAPE_FIELDS["network"] = Field(
+    "object",
+    "共同申请网络：nodes（name、filings）与 edges（source、target、count）",
+    nullable=False,
+)
 LANDSCAPE_FIELDS["total"] = Field("integer", "件数", nullable=False)
 IMPORT_FIELDS: dict[str, Field] = {
     "imported": Field("integer", "新增专利件数；有被拒行时为 0", nullable=False),
@@ -125,7 +129,13 @@ def patent_landscape() -> dict[str, Any]:
         "patent_types": _rows(result.patent_types),
         "ipc_groups": _rows(result.ipc_groups),
         "xiamen_share": result.xiamen_share,
-        "network": [],
+        "network": {
+            "nodes": [{"name": n.key, "filings": n.count} for n in result.network_nodes],
+            "edges": [
+                {"source": e.source, "target": e.target, "count": e.count}
+                for e in result.network_edges
+            ],
+        },
     }
 
 

@@ -7,9 +7,10 @@ other text, so an applicant called "<script>" is drawn as those characters.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from portal.patents.landscape import Count
+from portal.patents.landscape import Count, Edge
 
 LABEL_WIDTH = 220
 BAR_HEIGHT = 18
@@ -82,3 +83,57 @@ def column_chart(counts: list[Count]) -> Chart:
         )
     width = 20 + max(1, len(bars)) * COLUMN_WIDTH
     return Chart("columns", width, COLUMN_PLOT_HEIGHT + 60, bars)
+
+
+@dataclass(frozen=True)
+class Node:
+    label: str
+    filings: int
+    x: float
+    y: float
+    radius: float
+
+
+@dataclass(frozen=True)
+class Link:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    width: float
+    count: int
+    title: str
+
+
+@dataclass(frozen=True)
+class NetworkChart:
+    size: int
+    nodes: list[Node]
+    links: list[Link]
+
+
+NETWORK_SIZE = 520
+
+
+def network_chart(nodes: list[Count], edges: list[Edge]) -> NetworkChart:
+    """Applicants on a circle (most filings first), sized by filings; lines by joint filings."""
+    centre, ring = NETWORK_SIZE / 2, NETWORK_SIZE / 2 - 110
+    peak = max((n.count for n in nodes), default=1) or 1
+    strongest = max((e.count for e in edges), default=1) or 1
+    placed: dict[str, Node] = {}
+    for i, node in enumerate(nodes):
+        angle = 2 * math.pi * i / max(1, len(nodes)) - math.pi / 2
+        placed[node.key] = Node(
+            _clip(node.key, 16),
+            node.count,
+            centre + ring * math.cos(angle),
+            centre + ring * math.sin(angle),
+            4 + 12 * math.sqrt(node.count / peak),
+        )
+    links = [
+        Link(a.x, a.y, b.x, b.y, 1 + 5 * e.count / strongest, e.count,
+             f"{e.source} — {e.target}: {e.count}")
+        for e in edges
+        if (a := placed.get(e.source)) and (b := placed.get(e.target))
+    ]  # fmt: skip
+    return NetworkChart(NETWORK_SIZE, list(placed.values()), links)

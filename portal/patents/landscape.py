@@ -46,6 +46,13 @@ class Count:
     incomplete: bool = False  # a year still inside the publication lag
 
 
+@dataclass(frozen=True)
+class Edge:
+    source: str  # applicant names as written (the most common spelling)
+    target: str
+    count: int  # patents filed jointly
+
+
 @dataclass
 class Landscape:
     total: int
@@ -60,6 +67,8 @@ class Landscape:
     provinces: list[Count] = field(default_factory=list)
     regions: list[Count] = field(default_factory=list)
     without_year: int = 0
+    network_nodes: list[Count] = field(default_factory=list)  # applicants with joint filings
+    network_edges: list[Edge] = field(default_factory=list)
 
     @property
     def xiamen_share(self) -> float:
@@ -98,6 +107,23 @@ def region_key(country: str, province: str | None, city: str | None, names: list
     if country not in CHINA:
         return "abroad"
     return "china" if province else "unknown"
+
+
+def _network(
+    applicants: dict[int, list[str]], spelling: dict[str, str], top: int
+) -> tuple[list[Count], list[Edge]]:
+    """Co-applicant network: the `top * 2` strongest pairs of organizations filing together,
+    and their members with their filings in the selection."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    filings: Counter[str] = Counter()
+    for keys in applicants.values():
+        unique = sorted(set(keys))
+        filings.update(unique)
+        pairs.update((a, b) for i, a in enumerate(unique) for b in unique[i + 1 :])
+    edges = [Edge(spelling[a], spelling[b], n) for (a, b), n in pairs.most_common(top * 2)]
+    members = {k for (a, b), _ in pairs.most_common(top * 2) for k in (a, b)}
+    nodes = sorted((Count(spelling[k], filings[k]) for k in members), key=lambda c: -c.count)
+    return nodes, edges
 
 
 def landscape(filters: PatentFilter, *, top: int = 15, today: date | None = None) -> Landscape:
@@ -158,12 +184,17 @@ def landscape(filters: PatentFilter, *, top: int = 15, today: date | None = None
     topics: Counter[str] = Counter()
     regions: Counter[str] = Counter()
     names: dict[int, list[str]] = {}
-    for patent_id, name in db.session.execute(
-        select(PatentApplicant.patent_id, PatentApplicant.name).where(
-            PatentApplicant.patent_id.in_(select(ids.c.id))
-        )
+    normalized: dict[int, list[str]] = {}
+    spelling: dict[str, str] = {}
+    for patent_id, name, key in db.session.execute(
+        select(PatentApplicant.patent_id, PatentApplicant.name, PatentApplicant.normalized_name)
+        .where(PatentApplicant.patent_id.in_(select(ids.c.id)))
+        .order_by(PatentApplicant.patent_id, PatentApplicant.position)
     ):
         names.setdefault(patent_id, []).append(name)
+        normalized.setdefault(patent_id, []).append(key)
+        spelling.setdefault(key, name)
+    result.network_nodes, result.network_edges = _network(normalized, spelling, top)
     for patent_id, country, province, city, green in db.session.execute(
         select(Patent.id, Patent.country, Patent.province, Patent.city, Patent.green_topics).where(
             selected

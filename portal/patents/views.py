@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import csrf, db
+from portal.model_mixins import utcnow
 from portal.patents import bp
 from portal.patents.access import ensure_patent_staff
-from portal.patents.charts import column_chart, row_chart
+from portal.patents.charts import column_chart, network_chart, row_chart
 from portal.patents.export import patents_csv
 from portal.patents.formats import FIELD_LABELS, FORMAT_LABELS
 from portal.patents.forms import PatentImportForm
@@ -60,9 +61,8 @@ def index() -> str:
     return render_template("patents/index.html", page=page, **_filter_context(filters))
 
 
-@bp.route("/landscape")
-def landscape_page() -> str:
-    filters = _filters()
+def _landscape_context(filters: PatentFilter) -> dict[str, object]:
+    """The landscape's counts, charts and labels, shared by the page and the HTML report."""
     result = landscape(filters)
     topic_names = _topic_names()
     statuses = {k: str(v) for k, v in LegalStatus.labels().items()}
@@ -78,12 +78,30 @@ def landscape_page() -> str:
         "regions": row_chart(result.regions, regions),
         "provinces": row_chart(result.provinces),
     }
-    return render_template(
-        "patents/landscape.html",
-        result=result,
-        charts=charts,
-        labels={"statuses": statuses, "types": types, "regions": regions},
+    return {
+        "result": result,
+        "charts": charts,
+        "network": network_chart(result.network_nodes, result.network_edges),
+        "labels": {"statuses": statuses, "types": types, "regions": regions},
         **_filter_context(filters),
+    }
+
+
+@bp.route("/landscape")
+def landscape_page() -> str:
+    return render_template("patents/landscape.html", **_landscape_context(_filters()))
+
+
+@bp.route("/landscape/report.html")
+def landscape_report() -> Response:
+    """The landscape as one self-contained HTML file (charts inline, nothing fetched)."""
+    page = render_template(
+        "patents/report.html", generated=utcnow(), **_landscape_context(_filters())
+    )
+    return Response(
+        page,
+        mimetype="text/html",
+        headers={"Content-Disposition": "attachment; filename=patent-landscape.html"},
     )
 
 

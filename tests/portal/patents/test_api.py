@@ -85,3 +85,19 @@ def test_one_patent_and_landscape_shape(app: Flask, api: dict[str | None, ApiCli
         "patent_types", "network",
     }  # fmt: skip
     assert land["total"] == 1 and land["top_applicants"][0]["key"] == "厦门大学"
+
+
+def test_co_applicant_network(app: Flask, api: dict[str | None, ApiClient]) -> None:
+    text = (
+        "公开（公告）号,标题,申请人\n"
+        "CN112345678A,甲,厦门大学; 厦门示例新能源有限公司\n"
+        "CN112345679A,乙,厦门大学；厦门示例新能源有限公司\n"
+        "CN112345680A,丙,厦门大学\n"
+    )
+    import_patents("n.csv", text.encode())
+    db.session.commit()
+    network = api["broker"].get("/patents/landscape").get_json()["network"]
+    assert network["edges"] == [
+        {"source": "厦门大学", "target": "厦门示例新能源有限公司", "count": 2}
+    ]
+    assert {"name": "厦门大学", "filings": 3} in network["nodes"]

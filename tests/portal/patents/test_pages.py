@@ -135,3 +135,16 @@ def test_import_page_refuses_members_and_oversized_files(
     auth.login(people["admin"].email)
     app.config["MAX_UPLOAD_LENGTH"] = 2048
     assert _upload(client, "big.csv", b"x" * 8192, dry_run=True).status_code == 413
+
+
+def test_html_report_is_self_contained_and_escaped(
+    client: FlaskClient, auth: AuthActions, people: dict[str, User], patents: None
+) -> None:
+    auth.login(people["broker"].email)
+    response = client.get("/patents/landscape/report.html")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert "<svg" in page and "<script" not in page
+    assert 'src="' not in page and 'href="' not in page  # nothing to fetch: opens offline
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;厦门恶意公司" in page
