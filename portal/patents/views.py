@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template, request, stream_with_context
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -20,8 +32,8 @@ from portal.patents.forms import PatentImportForm
 from portal.patents.green import inventory
 from portal.patents.landscape import REGION_LABELS, landscape
 from portal.patents.legal_status import LegalStatus
-from portal.patents.links import linked_organizations
-from portal.patents.models import ClassificationScheme, Patent, PatentType
+from portal.patents.links import confirm_alias, linked_organizations, suggest_aliases
+from portal.patents.models import ApplicantAlias, ClassificationScheme, Patent, PatentType
 from portal.patents.query import PatentFilter, parse_filter, patents_query
 from portal.patents.service import FileRejected, import_patents
 from portal.transactions import unit_of_work
@@ -145,6 +157,36 @@ def import_page() -> str | tuple[str, int]:
         field_labels=FIELD_LABELS,
     )
     return (page, 422) if failed else page
+
+
+@bp.route("/aliases")
+def aliases() -> str:
+    rows = db.session.scalars(
+        select(ApplicantAlias)
+        .options(selectinload(ApplicantAlias.organization))
+        .order_by(ApplicantAlias.confirmed_at.is_not(None), ApplicantAlias.name)
+        .limit(500)
+    ).all()
+    return render_template("patents/aliases.html", aliases=rows, action_form=FlaskForm())
+
+
+@bp.route("/aliases/suggest", methods=["POST"])
+def suggest() -> Response:
+    with unit_of_work():
+        added = suggest_aliases()
+    flash(_("新建议 %(n)d 个申请人别名", n=added), "info")
+    return redirect(url_for(".aliases"))
+
+
+@bp.route("/aliases/<int:alias_id>/confirm", methods=["POST"])
+def confirm(alias_id: int) -> Response:
+    alias = db.session.get(ApplicantAlias, alias_id)
+    if alias is None:
+        abort(404)
+    with unit_of_work():
+        confirm_alias(current_user, alias)
+    flash(_("已确认：%(name)s 即 %(org)s", name=alias.name, org=alias.organization.name), "success")
+    return redirect(url_for(".aliases"))
 
 
 @bp.route("/<publication_number>")

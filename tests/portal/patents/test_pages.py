@@ -148,3 +148,33 @@ def test_html_report_is_self_contained_and_escaped(
     assert "<svg" in page and "<script" not in page
     assert 'src="' not in page and 'href="' not in page  # nothing to fetch: opens offline
     assert "&lt;script&gt;alert(1)&lt;/script&gt;厦门恶意公司" in page
+
+
+def test_broker_confirms_suggested_alias_and_member_cannot(
+    client: FlaskClient, auth: AuthActions, people: dict[str, User]
+) -> None:
+    from sqlalchemy import select
+
+    from portal.audit.models import AuditLog
+    from portal.patents.models import ApplicantAlias
+
+    text = "公开（公告）号,标题,申请人\nCN112345678A,甲,厦门大学\n"
+    import_patents("a.csv", text.encode())
+    db.session.commit()
+    auth.login(people["broker"].email)
+    client.post("/patents/aliases/suggest")
+    alias = db.session.scalar(select(ApplicantAlias))
+    assert alias is not None and alias.confirmed_at is None
+    assert "厦门大学" in client.get("/patents/aliases").get_data(as_text=True)
+    auth.logout()
+    auth.login(people["researcher"].email)
+    assert client.post(f"/patents/aliases/{alias.id}/confirm").status_code == 403
+    auth.logout()
+    auth.login(people["broker"].email)
+    assert client.post(f"/patents/aliases/{alias.id}/confirm").status_code == 302
+    assert client.post("/patents/aliases/999999/confirm").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(ApplicantAlias, alias.id).confirmed_at is not None
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "confirm_applicant_alias"))
+    page = client.get("/patents/CN112345678A").get_data(as_text=True)
+    assert "平台机构" in page
