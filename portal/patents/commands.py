@@ -1,4 +1,4 @@
-"""`flask --app wsgi patents import FILE | seed | link`: patent data from the shell."""
+"""`flask --app wsgi patents import FILE | seed | link | retag`: patent data from the shell."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from portal.patents.links import link_technologies, suggest_aliases
-from portal.patents.service import FileRejected, ImportReport, import_patents
+from portal.patents.service import FileRejected, ImportReport, import_patents, retag_all
 from portal.transactions import unit_of_work
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "seed_data" / "patents" / "demo"
@@ -112,3 +112,11 @@ def link_command() -> None:
         links = link_technologies()
         aliases = suggest_aliases()
     click.echo(f"technology links: {links}; applicant aliases suggested: {aliases}")
+
+
+@patents_cli.command("retag")
+def retag_command() -> None:
+    """Recompute green topics of every stored patent from seed_data/patents/green_inventory.json."""
+    with unit_of_work():
+        changed = retag_all()
+    click.echo(f"patents whose green topics changed: {changed}")

@@ -328,3 +328,27 @@ def _write_children(chunk: list[PatentRecord], ids: dict[str, int], *, replace: 
             )  # fmt: skip
     if codes:
         db.session.execute(insert(PatentClassification.__table__), codes)
+
+
+def retag_all(progress: Progress = _no_progress) -> int:
+    """Recompute every patent's green topics from its stored codes (after the inventory
+    data changes); returns how many patents changed."""
+    codes: dict[int, list[tuple[ClassificationScheme, str]]] = {}
+    for patent_id, scheme, code in db.session.execute(
+        select(
+            PatentClassification.patent_id, PatentClassification.scheme, PatentClassification.code
+        )
+    ):
+        codes.setdefault(patent_id, []).append((scheme, code))
+    rows = db.session.execute(select(Patent.id, Patent.green_topics)).all()
+    changed = []
+    for done, (patent_id, topics) in enumerate(rows, start=1):
+        values = code_derived_values(codes.get(patent_id, []))
+        if values["green_topics"] != (topics or []):
+            changed.append({"id": patent_id, **values})
+        if done % CHUNK == 0 or done == len(rows):
+            progress("retag", done, len(rows))
+    for start in range(0, len(changed), CHUNK):
+        db.session.execute(update(Patent), changed[start : start + CHUNK])
+    db.session.flush()
+    return len(changed)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -82,3 +83,15 @@ def test_import_tags_patents_and_retags_when_codes_change(app: Flask) -> None:
     db.session.commit()
     stored = db.session.scalar(select(Patent))
     assert (stored.is_green, stored.green_topics) == (False, [])
+
+
+def test_retag_follows_the_inventory(app: Flask, runner: FlaskCliRunner) -> None:
+    header = "公开（公告）号,标题,IPC\n"
+    import_patents("a.csv", (header + "CN112345678A,燃料电池堆,H01M 8/04\n").encode())
+    db.session.commit()
+    db.session.execute(Patent.__table__.update().values(green_topics=[], is_green=False))
+    db.session.commit()
+    result = runner.invoke(args=["patents", "retag"])
+    assert result.exit_code == 0 and "changed: 1" in result.output
+    db.session.expire_all()
+    assert db.session.scalar(select(Patent)).green_topics == ["fuel_cells"]
