@@ -82,10 +82,15 @@ def incomplete_from(today: date) -> int:
 
 
 def _years(rows: list[tuple[int | None, int]], today: date) -> tuple[list[Count], int]:
+    """Counts per year from the first to the last, years without filings as 0 (a gap in the
+    axis would hide a year with none)."""
     cutoff = incomplete_from(today)
-    years = sorted((y, n) for y, n in rows if y is not None)
+    counts = {y: n for y, n in rows if y is not None}
     missing = sum(n for y, n in rows if y is None)
-    return [Count(str(y), n, y >= cutoff) for y, n in years], missing
+    if not counts:
+        return [], missing
+    span = range(min(counts), max(counts) + 1)
+    return [Count(str(y), counts.get(y, 0), y >= cutoff) for y in span], missing
 
 
 def _ordered(counter: Counter[str], limit: int | None = None) -> list[Count]:

@@ -82,6 +82,7 @@ def _landscape_context(filters: PatentFilter) -> dict[str, object]:
     regions = {k: str(v) for k, v in REGION_LABELS.items()}
     charts = {
         "by_year": column_chart(result.by_year),
+        "by_priority_year": column_chart(result.by_priority_year),
         "applicants": row_chart(result.top_applicants),
         "ipc_groups": row_chart(result.ipc_groups),
         "topics": row_chart(result.topics, topic_names),
