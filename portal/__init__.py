@@ -146,11 +146,20 @@ def configure_blueprints(app: Flask) -> None:
     from portal.notifications.views import bp as notifications_bp
     from portal.organizations import api as orgs_api
     from portal.organizations import bp as orgs_bp
+    from portal.patents import api as patents_api
+    from portal.patents import bp as patents_bp
     from portal.search_index import api as search_api
     from portal.search_index.views import bp as search_bp
 
     api_bp = create_api_blueprint(
-        [listings_api.API, orgs_api.API, search_api.API, classification_api.API, matches_api.API]
+        [
+            listings_api.API,
+            orgs_api.API,
+            search_api.API,
+            classification_api.API,
+            matches_api.API,
+            patents_api.API,
+        ]
     )
 
     listing_bps = (catalogue_bp, needs_bp, matches_bp, notifications_bp, imports_bp, exports_bp)
@@ -158,6 +167,7 @@ def configure_blueprints(app: Flask) -> None:
     for blueprint in (*pages, *listing_bps):
         app.register_blueprint(blueprint)
     app.register_blueprint(classification_bp)
+    app.register_blueprint(patents_bp)
 
 
 def configure_templates(app: Flask) -> None:
@@ -181,12 +191,20 @@ def configure_cli(app: Flask) -> None:
     from portal.imports.commands import import_command
     from portal.listings.commands import listings_cli
     from portal.matches.commands import match_cli
+    from portal.patents.commands import patents_cli
     from portal.search_index.commands import search_cli
     from portal.seed.commands import seed_command
 
     users_cli.add_command(token_command)
     listings_cli.add_command(import_command)
     for command in (
-        users_cli, seed_command, listings_cli, match_cli, classify_cli, models_cli, search_cli
+        users_cli,
+        seed_command,
+        listings_cli,
+        match_cli,
+        classify_cli,
+        models_cli,
+        search_cli,
+        patents_cli,
     ):
         app.cli.add_command(command)

@@ -8,10 +8,18 @@ from portal.matches.models import Match, MatchFeedback, MatchRun, MatchSubscript
 from portal.notifications.models import Notification
 from portal.organizations.models import Organization
 from portal.outbox.models import OutboxEntry
+from portal.patents.models import (
+    ApplicantAlias,
+    Patent,
+    PatentApplicant,
+    PatentClassification,
+    PatentTechnology,
+)
 from portal.taxonomy.models import TaxonomyArea
 
 __all__ = [
     "ApiToken",
+    "ApplicantAlias",
     "AuditLog",
     "Match",
     "MatchFeedback",
@@ -21,6 +29,10 @@ __all__ = [
     "Notification",
     "Organization",
     "OutboxEntry",
+    "Patent",
+    "PatentApplicant",
+    "PatentClassification",
+    "PatentTechnology",
     "TaxonomyArea",
     "Technology",
     "User",

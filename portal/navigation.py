@@ -33,6 +33,7 @@ _STAFF_ITEMS = (
     NavItem("catalogue.review", _l("审核队列")),
     NavItem("matches.index", _l("对接跟进")),
     NavItem("matches.board", _l("撮合看板")),
+    NavItem("patents.landscape_page", _l("专利导航")),
     NavItem("admin.verification", _l("机构认证")),
     NavItem("admin.audit", _l("操作记录")),
     NavItem("admin.embedder", _l("向量模型状态")),
@@ -40,6 +41,7 @@ _STAFF_ITEMS = (
 # Items of the manage menu that need one more permission than being staff.
 _GUARDED_STAFF_ITEMS = (
     (Action.IMPORT_LISTINGS, NavItem("imports.upload", _l("批量导入"))),
+    (Action.IMPORT_LISTINGS, NavItem("patents.import_page", _l("导入专利"))),
     (Action.MANAGE_USERS, NavItem("admin.users", _l("用户"))),
 )
 

@@ -1,0 +1,102 @@
+"""Patent import benchmark: rows/s and peak memory for a CNIPA-style CSV on the embedded default.
+
+The rows are the 40 real Patentics records of tests/data/patents/patentics-ar-gbk.csv repeated
+to the target size, each copy with its own publication and application number (so every row
+is a new patent), written as the UTF-8-with-BOM CSV Patentics exports. Each size is imported
+into a fresh SQLite database (the embedded default) through `import_patents`, validation,
+green tagging and the bulk writes included, then imported again (every row an update).
+Reported per size: wall and CPU seconds and rows/s for the first import and the re-import
+(CPU time is the fairer figure on a shared, loaded machine), the peak of
+Python allocations during the import (tracemalloc) and the process's peak resident memory.
+
+    python benchmarks/patent_import_bench.py [--rows 20000 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from portal import create_app  # noqa: E402
+from portal.config import TestConfig  # noqa: E402
+from portal.extensions import db  # noqa: E402
+from portal.patents.service import import_patents  # noqa: E402
+
+SAMPLE = (
+    Path(__file__).resolve().parent.parent / "tests" / "data" / "patents" / "patentics-ar-gbk.csv"
+)
+
+
+def synthetic_export(rows: int) -> bytes:
+    """The sample's records repeated to `rows`, renumbered, as a UTF-8 BOM CSV."""
+    header, *records = list(csv.reader(io.StringIO(SAMPLE.read_bytes().decode("gb18030"))))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
+    writer.writerow(header)
+    for index in range(rows):
+        record = list(records[index % len(records)])
+        record[0] = f"CN{300000000 + index}A"
+        record[1] = f"CN2021{10000000 + index}.X"
+        writer.writerow(record)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(rows: int) -> None:
+    data = synthetic_export(rows)
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(TestConfig)
+        app.config.update(SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/bench.sqlite3")
+        with app.app_context():
+            db.create_all()
+            timings = []
+            for _ in range(2):  # a first import, then the same file again (updates)
+                tracemalloc.start()
+                started, cpu_started = time.perf_counter(), time.process_time()
+                report = import_patents("bench.csv", data)
+                db.session.commit()
+                elapsed = time.perf_counter() - started
+                cpu = time.process_time() - cpu_started
+                _, peak = tracemalloc.get_traced_memory()
+                tracemalloc.stop()
+                assert not report.rejected, report.rejected[:3]
+                timings.append((elapsed, cpu, peak / 2**20, report))
+            db.session.remove()
+            db.engine.dispose()
+    print(f"{rows} rows, {len(data) / 2**20:.1f} MB CSV")
+    for label, (wall, cpu, peak, report) in zip(
+        ("first import", "re-import"), timings, strict=True
+    ):
+        print(
+            f"  {label:<12} {wall:6.1f} s wall {rows / wall:6.0f} rows/s | {cpu:6.1f} s CPU "
+            f"{rows / cpu:6.0f} rows/s | {report.imported} new, {report.updated} updated | "
+            f"Python peak {peak:.0f} MB"
+        )
+    print(f"  process peak RSS {peak_rss_mb():.0f} MB (app and libraries included)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[20000])
+    args = parser.parse_args()
+    print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
+    for rows in args.rows:
+        run(rows)
+
+
+if __name__ == "__main__":
+    main()

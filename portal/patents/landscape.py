@@ -1,0 +1,212 @@
+"""Navigation counts for a selection of patents: years, applicants, codes, status, regions.
+
+Plain results (lists of label/count rows) that pages, charts, the API and the CSV use alike.
+Years are application years; the last 18 months are marked incomplete, because patents
+publish about 18 months after filing: a falling last bar is not a collapse.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.patents.legal_status import LegalStatus
+from portal.patents.models import (
+    ClassificationScheme,
+    Patent,
+    PatentApplicant,
+    PatentClassification,
+    PatentType,
+)
+from portal.patents.numbers import ipc_main_group
+from portal.patents.query import PatentFilter, patents_query
+from portal.patents.regions import FUJIAN, XIAMEN
+
+PUBLICATION_LAG_DAYS = 548  # about 18 months
+CHINA = ("CN", "TW", "HK", "MO")
+REGION_LABELS = {
+    "xiamen": _l("厦门"),
+    "fujian": _l("福建其他地区"),
+    "china": _l("中国其他地区"),
+    "abroad": _l("境外"),
+    "unknown": _l("地区不详（导出文件无地址）"),
+}
+REGIONS = tuple(REGION_LABELS)
+
+
+@dataclass(frozen=True)
+class Count:
+    key: str  # what the row counts (a year, a name, a code, a status value)
+    count: int
+    incomplete: bool = False  # a year still inside the publication lag
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str  # applicant names as written (the most common spelling)
+    target: str
+    count: int  # patents filed jointly
+
+
+@dataclass
+class Landscape:
+    total: int
+    by_year: list[Count] = field(default_factory=list)
+    by_priority_year: list[Count] = field(default_factory=list)
+    top_applicants: list[Count] = field(default_factory=list)
+    ipc_groups: list[Count] = field(default_factory=list)
+    ipc_subclasses: list[Count] = field(default_factory=list)
+    topics: list[Count] = field(default_factory=list)
+    legal_status: list[Count] = field(default_factory=list)
+    patent_types: list[Count] = field(default_factory=list)
+    provinces: list[Count] = field(default_factory=list)
+    regions: list[Count] = field(default_factory=list)
+    without_year: int = 0
+    network_nodes: list[Count] = field(default_factory=list)  # applicants with joint filings
+    network_edges: list[Edge] = field(default_factory=list)
+
+    @property
+    def xiamen_share(self) -> float:
+        xiamen = next((r.count for r in self.regions if r.key == "xiamen"), 0)
+        return xiamen / self.total if self.total else 0.0
+
+
+def incomplete_from(today: date) -> int:
+    """The first application year with months inside the publication lag on `today`."""
+    return (today - timedelta(days=PUBLICATION_LAG_DAYS)).year
+
+
+def _years(rows: list[tuple[int | None, int]], today: date) -> tuple[list[Count], int]:
+    """Counts per year from the first to the last, years without filings as 0 (a gap in the
+    axis would hide a year with none)."""
+    cutoff = incomplete_from(today)
+    counts = {y: n for y, n in rows if y is not None}
+    missing = sum(n for y, n in rows if y is None)
+    if not counts:
+        return [], missing
+    span = range(min(counts), max(counts) + 1)
+    return [Count(str(y), counts.get(y, 0), y >= cutoff) for y in span], missing
+
+
+def _ordered(counter: Counter[str], limit: int | None = None) -> list[Count]:
+    return [Count(key, n) for key, n in counter.most_common(limit)]
+
+
+def region_key(country: str, province: str | None, city: str | None, names: list[str]) -> str:
+    """Xiamen / rest of Fujian / rest of China / abroad / unknown, from what the export says.
+
+    Where an export gives no address, an applicant name that says 厦门 or XIAMEN counts for
+    Xiamen (Derwent and Lens names do: "XIAMEN CHANGHAI ENVIRONMENT PROTECTION").
+    """
+    if city == XIAMEN or (
+        not province and any("厦门" in n or "XIAMEN" in n.upper() for n in names)
+    ):
+        return "xiamen"
+    if province == FUJIAN:
+        return "fujian"
+    if country not in CHINA:
+        return "abroad"
+    return "china" if province else "unknown"
+
+
+def _network(
+    applicants: dict[int, list[str]], spelling: dict[str, str], top: int
+) -> tuple[list[Count], list[Edge]]:
+    """Co-applicant network: the `top * 2` strongest pairs of organizations filing together,
+    and their members with their filings in the selection."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    filings: Counter[str] = Counter()
+    for keys in applicants.values():
+        unique = sorted(set(keys))
+        filings.update(unique)
+        pairs.update((a, b) for i, a in enumerate(unique) for b in unique[i + 1 :])
+    edges = [Edge(spelling[a], spelling[b], n) for (a, b), n in pairs.most_common(top * 2)]
+    members = {k for (a, b), _ in pairs.most_common(top * 2) for k in (a, b)}
+    nodes = sorted((Count(spelling[k], filings[k]) for k in members), key=lambda c: -c.count)
+    return nodes, edges
+
+
+def landscape(filters: PatentFilter, *, top: int = 15, today: date | None = None) -> Landscape:
+    today = today or date.today()
+    ids = patents_query(filters).with_only_columns(Patent.id).order_by(None).subquery()
+    selected = Patent.id.in_(select(ids.c.id))
+    total = db.session.scalar(select(func.count()).select_from(ids)) or 0
+    result = Landscape(total)
+    if not total:
+        return result
+
+    def grouped(column: object) -> list[tuple[object, int]]:
+        rows = db.session.execute(
+            select(column, func.count()).where(selected).group_by(column)  # type: ignore[arg-type]
+        )
+        return [(key, n) for key, n in rows]
+
+    result.by_year, result.without_year = _years(grouped(Patent.application_year), today)  # type: ignore[arg-type]
+    result.by_priority_year, _ = _years(grouped(Patent.priority_year), today)  # type: ignore[arg-type]
+    status_counts = dict(grouped(Patent.legal_status))
+    result.legal_status = [
+        Count(s.value, status_counts[s]) for s in LegalStatus if s in status_counts
+    ]
+    type_counts = dict(grouped(Patent.patent_type))
+    result.patent_types = [Count(t.value, type_counts[t]) for t in PatentType if t in type_counts]
+    provinces = Counter({str(p): n for p, n in grouped(Patent.province) if p})
+    result.provinces = _ordered(provinces, top)
+
+    applicant_rows = db.session.execute(
+        select(PatentApplicant.normalized_name, func.min(PatentApplicant.name), func.count())
+        .where(PatentApplicant.patent_id.in_(select(ids.c.id)))
+        .group_by(PatentApplicant.normalized_name)
+        .order_by(func.count().desc(), PatentApplicant.normalized_name)
+        .limit(top)
+    )
+    result.top_applicants = [Count(name, n) for _, name, n in applicant_rows]
+
+    groups: Counter[str] = Counter()
+    subclasses: Counter[str] = Counter()
+    seen: set[tuple[int, str]] = set()
+    code_rows = db.session.execute(
+        select(PatentClassification.patent_id, PatentClassification.code).where(
+            PatentClassification.scheme == ClassificationScheme.IPC,
+            PatentClassification.patent_id.in_(select(ids.c.id)),
+        )
+    )
+    for patent_id, code in code_rows:
+        group, subclass = ipc_main_group(code), code[:4]
+        if (patent_id, group) not in seen:
+            seen.add((patent_id, group))
+            groups[group] += 1
+        if (patent_id, subclass) not in seen:
+            seen.add((patent_id, subclass))
+            subclasses[subclass] += 1
+    result.ipc_groups = _ordered(groups, top)
+    result.ipc_subclasses = _ordered(subclasses, top)
+
+    topics: Counter[str] = Counter()
+    regions: Counter[str] = Counter()
+    names: dict[int, list[str]] = {}
+    normalized: dict[int, list[str]] = {}
+    spelling: dict[str, str] = {}
+    for patent_id, name, key in db.session.execute(
+        select(PatentApplicant.patent_id, PatentApplicant.name, PatentApplicant.normalized_name)
+        .where(PatentApplicant.patent_id.in_(select(ids.c.id)))
+        .order_by(PatentApplicant.patent_id, PatentApplicant.position)
+    ):
+        names.setdefault(patent_id, []).append(name)
+        normalized.setdefault(patent_id, []).append(key)
+        spelling.setdefault(key, name)
+    result.network_nodes, result.network_edges = _network(normalized, spelling, top)
+    for patent_id, country, province, city, green in db.session.execute(
+        select(Patent.id, Patent.country, Patent.province, Patent.city, Patent.green_topics).where(
+            selected
+        )
+    ):
+        topics.update(green or [])
+        regions[region_key(country, province, city, names.get(patent_id, []))] += 1
+    result.topics = _ordered(topics)
+    result.regions = [Count(key, regions[key]) for key in REGIONS if regions[key]]
+    return result

@@ -1,0 +1,87 @@
+"""Selecting patents: the filters the list, the landscape, the export and the API share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import Select, String, cast, false, or_, select
+
+from portal.patents.legal_status import LegalStatus
+from portal.patents.models import Patent, PatentApplicant
+from portal.patents.numbers import normalize_name
+
+MAX_QUERY = 200
+
+
+@dataclass(frozen=True)
+class PatentFilter:
+    q: str = ""  # words in the title or abstract, or a publication number
+    topic: str = ""  # a green topic key
+    green: bool | None = None
+    applicant: str = ""  # an applicant name, matched normalized
+    status: LegalStatus | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.q or self.topic or self.applicant or self.status) and self.green is None
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def patents_query(filters: PatentFilter) -> Select[tuple[Patent]]:
+    """Patents the filters select, newest application first."""
+    query = select(Patent)
+    q = filters.q.strip()[:MAX_QUERY]
+    if q:
+        compact = q.replace(" ", "").upper()
+        query = query.where(
+            or_(
+                Patent.title.ilike(_like(q), escape="\\"),
+                Patent.abstract.ilike(_like(q), escape="\\"),
+                Patent.publication_number == compact,
+            )
+        )
+    if filters.topic:
+        # JSON lists differ by backend; the stored text of the list holds '"key"' exactly.
+        pattern = _like(f'"{filters.topic}"')
+        query = query.where(cast(Patent.green_topics, String).like(pattern, escape="\\"))
+    if filters.green is not None:
+        query = query.where(Patent.is_green.is_(filters.green))
+    if filters.applicant.strip():
+        name = normalize_name(filters.applicant)[:300]
+        if not name:
+            return query.where(false())
+        query = query.where(
+            Patent.id.in_(
+                select(PatentApplicant.patent_id).where(
+                    PatentApplicant.normalized_name.like(_like(name), escape="\\")
+                )
+            )
+        )
+    if filters.status is not None:
+        query = query.where(Patent.legal_status == filters.status)
+    return query.order_by(Patent.application_year.desc().nulls_last(), Patent.id.desc())
+
+
+def parse_filter(args: Mapping[str, str]) -> PatentFilter:
+    """Filters from query-string arguments; unknown statuses or topics raise ValueError."""
+    from portal.patents.green import inventory
+
+    topic = args.get("topic", "").strip()
+    if topic and topic not in inventory().topics:
+        raise ValueError(f"unknown topic {topic[:40]!r}")
+    green_arg = args.get("green", "").strip().lower()
+    if green_arg not in ("", "true", "false", "1", "0"):
+        raise ValueError("green is true or false")
+    status = args.get("status", "").strip()
+    return PatentFilter(
+        q=args.get("q", "")[:MAX_QUERY],
+        topic=topic,
+        green=None if not green_arg else green_arg in ("true", "1"),
+        applicant=args.get("applicant", "")[:MAX_QUERY],
+        status=LegalStatus(status) if status else None,
+    )
