@@ -1,7 +1,7 @@
 """patents: records from exports, applicants, codes, links and aliases
 
 Revision ID: 2d4a8a4c35c4
-Revises: 15bccdda116e
+Revises: b7e4c2a91f03
 Create Date: 2026-12-03 06:30:45.643829
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2d4a8a4c35c4'
-down_revision = '15bccdda116e'
+down_revision = 'b7e4c2a91f03'
 branch_labels = None
 depends_on = None
 
