@@ -6,6 +6,11 @@ and a ``.vectors.npy`` file beside it. Documents live in ``docs``, their facet v
 ``fts`` (rowid = docs.id). Query terms are always quoted, so FTS5 syntax typed by a user
 (``"``, ``*``, ``OR``, ``:``, ``(``, ``NEAR``) is matched as text and never parsed.
 
+An index is derived from one database. Opened with ``database`` (an identity such as the
+database URL without its password), the index remembers it in ``meta`` on first open and
+refuses to open for another one (``IndexOfAnotherDatabase``): the documents' ids are that
+database's ids, and another database's search would find records that are not its own.
+
 Several processes (web workers) may share the files. What each keeps in memory (the vector
 row map, document frequencies, browse facet counts) is tagged with a generation: SQLite's
 ``PRAGMA data_version`` (changes when another connection commits) and a counter of this
@@ -33,7 +38,13 @@ from embeddings.protocol import TextEmbedder
 from search import backend as ranking
 from search.analysis import FIELD_WEIGHTS, TOKEN_FIELDS, IndexedText, QueryTerms
 from search.backend import DocKey, RankedBackend, Retrieved, StoredText
-from search.documents import DOC_TYPES, SearchDocument, SearchQuery, facet_values
+from search.documents import (
+    DOC_TYPES,
+    IndexOfAnotherDatabase,
+    SearchDocument,
+    SearchQuery,
+    facet_values,
+)
 from search.tokenize import domain_terms, normalize
 from search.vector_file import VectorFile
 
@@ -200,6 +211,7 @@ class EmbeddedBackend(RankedBackend):
         path: str | Path,
         vectorizer: TextEmbedder | None = None,
         min_similarity: float = 0.05,
+        database: str | None = None,
     ) -> None:
         super().__init__(vectorizer, min_similarity)
         self.path = Path(path)
@@ -212,6 +224,11 @@ class EmbeddedBackend(RankedBackend):
         self._db.execute("PRAGMA cache_size = -65536")
         self._db.execute("PRAGMA temp_store = MEMORY")
         self._db.executescript(SCHEMA)
+        try:
+            self.database = self._claim(database)
+        except IndexOfAnotherDatabase:
+            self._db.close()
+            raise
         self._vectors = (
             VectorFile(self.path.with_suffix(".vectors.npy"), vectorizer.dim)
             if vectorizer
@@ -232,6 +249,19 @@ class EmbeddedBackend(RankedBackend):
             self._db.close()
             if self._vectors:
                 self._vectors.close()
+
+    def _claim(self, database: str | None) -> str | None:
+        """The database this index belongs to: ``database``, recorded on first open."""
+        if database is not None:
+            # OR IGNORE: of two processes opening a new index at once, the first one records it.
+            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('database', ?)", (database,))
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'database'").fetchone()
+        owner = row[0] if row else None
+        if database is not None and owner != database:
+            raise IndexOfAnotherDatabase(
+                f"the search index {self.path} was built from {owner}, not {database}"
+            )
+        return owner
 
     def health(self) -> bool:
         with self._lock:

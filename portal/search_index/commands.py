@@ -73,6 +73,11 @@ def status_command() -> None:
     if status.last_error:
         click.echo(f"last error: {status.last_error}")
     click.echo(f"embedder: {status.embedder}")
+    source = (
+        "set by SEARCH_INDEX_DIR" if status.embedded_dir_configured else "derived from the database"
+    )
+    click.echo(f"embedded index: {status.embedded_dir} ({source})")
+    click.echo(f"embedded index belongs to database: {status.embedded_database}")
     if status.stale_vectors:
         click.echo(f"embedded vectors were made by {status.stale_vectors}: run `search reindex`")
     if elastic:
