@@ -20,9 +20,7 @@ from search.documents import IndexOfAnotherDatabase, SearchDocument, SearchQuery
 
 def _app_on(database: Path, instance: Path, index_dir: Path | None = None) -> Flask:
     app = create_app(TestConfig)
-    app.config.update(
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}", SEARCH_INDEX_DIR=index_dir
-    )
+    app.config.update(SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}", SEARCH_INDEX_DIR=index_dir)
     app.instance_path = str(instance)
     return app
 
