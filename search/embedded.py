@@ -2,9 +2,10 @@
 
 Nothing to start: one SQLite file (the caller chooses where, e.g. ``instance/search.sqlite3``)
 and a ``.vectors.npy`` file beside it. Documents live in ``docs``, their facet values in
-``facets`` (one row per value, so lists are multi-valued), their token fields in the FTS5 table
-``fts`` (rowid = docs.id). Query terms are always quoted, so FTS5 syntax typed by a user
-(``"``, ``*``, ``OR``, ``:``, ``(``, ``NEAR``) is matched as text and never parsed.
+``facets`` (one row per value, so lists are multi-valued), their token fields in the
+contentless FTS5 table ``fts`` (rowid = docs.id; see INDEX_FORMAT for how deletes work).
+Query terms are always quoted, so FTS5 syntax typed by a user (``"``, ``*``, ``OR``, ``:``,
+``(``, ``NEAR``) is matched as text and never parsed.
 
 An index is derived from one database. Opened with ``database`` (an identity such as the
 database URL without its password), the index remembers it in ``meta`` on first open and
@@ -396,6 +397,8 @@ class EmbeddedBackend(RankedBackend):
 
     def _delete_tokens(self, ids: Sequence[int]) -> None:
         """Take documents out of the contentless FTS5 table: it needs the very tokens indexed."""
+        if not ids:
+            return
         if len(ids) == self._db.execute("SELECT count(*) FROM docs").fetchone()[0]:
             self._db.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
             return
