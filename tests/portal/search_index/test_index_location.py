@@ -55,6 +55,10 @@ def test_one_index_folder_for_two_databases_refuses_the_second(tmp_path: Path) -
         with pytest.raises(IndexOfAnotherDatabase, match="second.sqlite3"):
             get_backends(second)
         assert get_backends(first).embedded.database == database_identity(first)
+        with second.app_context():
+            status = second.test_cli_runner().invoke(args=["search", "status"])
+        assert status.exit_code != 0
+        assert "was built from" in status.output and "SEARCH_INDEX_DIR" in status.output
     finally:
         reset_backends(first)
         reset_backends(second)
