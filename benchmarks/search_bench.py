@@ -72,6 +72,14 @@ def bench_lexical_indexing(backend: RankedBackend, docs: list[SearchDocument]) -
     )
 
 
+def elasticsearch_size_mib(backend: ElasticsearchBackend) -> float:
+    """Primary store size of the backend's technology index, after a flush."""
+    alias = backend.alias("technology")
+    backend.client.indices.flush(index=alias)
+    stats = backend.client.indices.stats(index=alias, metric="store")
+    return stats["_all"]["primaries"]["store"]["size_in_bytes"] / 2**20
+
+
 def bench_backend(backend: RankedBackend, docs: list[SearchDocument], queries: list[str]) -> None:
     vectorizer = backend.vectorizer
     assert vectorizer is not None
@@ -145,8 +153,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             store = EmbeddedBackend(Path(folder) / "bench.sqlite3", vectorizer)
             bench_backend(store, docs, queries)
+            store.close()  # checkpoints the write-ahead log into the database file
             size = sum(f.stat().st_size for f in Path(folder).iterdir()) / 2**20
-            print(f"[embedded] index files: {size:,.0f} MiB")
+            per_doc = size * 1024 / len(docs)
+            print(f"[embedded] index files: {size:,.0f} MiB ({per_doc:.1f} KiB a document)")
     if args.elasticsearch and "elasticsearch" in backends:
         if not args.skip_lexical_only:
             lexical = ElasticsearchBackend(args.elasticsearch, None, index_prefix=args.index_prefix)
@@ -159,10 +169,14 @@ def main() -> None:
         )
         try:
             bench_backend(backend, docs, queries)
+            size = elasticsearch_size_mib(backend)
+            per_doc = size * 1024 / len(docs)
+            print(f"[elasticsearch] index size: {size:,.0f} MiB ({per_doc:.1f} KiB a document)")
         finally:
             backend.drop_all()
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of this process (max RSS): {peak_mib:,.0f} MiB")
+    print(f"load average (1, 5, 15 min): {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -62,6 +62,17 @@ def index_text(doc: SearchDocument) -> IndexedText:
     )
 
 
+def with_char_fields(title: str, body: str, title_words: str, body_words: str) -> IndexedText:
+    """``index_text`` of a document given its word fields: the n-gram fields follow from the
+    text alone (the words depend on the dictionary of the day, so they are kept as indexed)."""
+    return IndexedText(
+        title_words=title_words,
+        title_chars=" ".join(char_ngrams_normalized(normalize(title))),
+        body_words=body_words,
+        body_chars=" ".join(char_ngrams_normalized(normalize(body))),
+    )
+
+
 def _query_chars(text: str) -> list[str]:
     grams = char_ngrams(text)
     bigrams = [gram for gram in grams if len(gram) == 2]

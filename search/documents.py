@@ -57,6 +57,10 @@ class UnknownFilter(InvalidSearchRequest):
     """A filter names a field that is not a facet, or a value outside a closed list."""
 
 
+class IndexOfAnotherDatabase(SearchError):
+    """The embedded index was built from another database than the one it is opened for."""
+
+
 class BackendUnavailable(SearchError):
     """The search server cannot be reached; callers fall back to the embedded backend."""
 

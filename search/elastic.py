@@ -14,13 +14,14 @@ the alias swap; the pieces are only meaningful together.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
-from elasticsearch import Elasticsearch, NotFoundError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError
 
 from embeddings.protocol import TextEmbedder
 from search import backend as ranking
@@ -43,6 +44,12 @@ BULK_TIMEOUT_S = 120.0
 # fetching the source of 1,000 hits cost more than the search itself.
 KEYS_ONLY: dict[str, object] = {
     "source": False,
+    "stored_fields": "_none_",
+    "docvalue_fields": ["doc_type", "doc_id"],
+}
+# The same, in a search body of an msearch (where the body spells ``_source``).
+KEYS_BODY: dict[str, object] = {
+    "_source": False,
     "stored_fields": "_none_",
     "docvalue_fields": ["doc_type", "doc_id"],
 }
@@ -94,7 +101,11 @@ def index_mapping(vector_dim: int | None) -> dict:
         "title": {"type": "text", "index": False},
         "body": {"type": "text", "index": False},
         "title_norm": {"type": "keyword"},
-        **{name: {"type": "text", "analyzer": "whitespace"} for name in TOKEN_FIELDS},
+        # Only term frequencies: BM25 needs no positions, and no query here is a phrase.
+        **{
+            name: {"type": "text", "analyzer": "whitespace", "index_options": "freqs"}
+            for name in TOKEN_FIELDS
+        },
         **{name: {"type": "keyword"} for name in FACET_FIELDS},
     }
     properties["trl"] = {"type": "integer"}
@@ -314,25 +325,11 @@ class ElasticsearchBackend(RankedBackend):
         scores = [hit["_score"] or 0.0 for hit in response["hits"]["hits"]]
         return list(zip(keys, scores, strict=True))
 
-    @staticmethod
-    def _keys_filter(keys: Sequence[DocKey]) -> dict:
-        by_type: dict[str, list[int]] = {}
-        for doc_type, doc_id in keys:
-            by_type.setdefault(doc_type, []).append(doc_id)
-        return {
-            "bool": {
-                "should": [
-                    {"bool": {"filter": [{"term": {"doc_type": t}}, {"terms": {"doc_id": ids}}]}}
-                    for t, ids in by_type.items()
-                ],
-                "minimum_should_match": 1,
-            }
-        }
-
-    def _nearest(
-        self, query: SearchQuery, vector: np.ndarray, limit: int
-    ) -> tuple[list[tuple[DocKey, float]], Counts]:
-        """The nearest documents at or above min_similarity, and their facet counts."""
+    def _knn_body(
+        self, query: SearchQuery, vector: np.ndarray, limit: int, terms: QueryTerms | None
+    ) -> dict:
+        """The nearest documents at or above min_similarity, with their facet counts and, when
+        there are query terms, the counts of those neighbours that match them lexically too."""
         knn: dict[str, object] = {
             "field": "vector",
             "query_vector": np.asarray(vector, dtype=np.float32).tolist(),
@@ -344,10 +341,48 @@ class ElasticsearchBackend(RankedBackend):
         }
         if filters := self._filters(query):
             knn["filter"] = filters
-        response = self._search(query, knn=knn, size=limit, aggs=_facet_aggs(), **KEYS_ONLY)
-        # Elasticsearch reports cosine similarity as (1 + cos) / 2; give back the cosine.
-        nearest = [(key, 2.0 * score - 1.0) for key, score in self._scored(response)]
-        return nearest, _counts(response.get("aggregations", {}))
+        aggs: dict[str, dict] = _facet_aggs()
+        if terms is not None:
+            aggs["also_lexical"] = {"filter": self._lexical_query(terms), "aggs": _facet_aggs()}
+        return {"knn": knn, "size": limit, "aggs": aggs, **KEYS_BODY}
+
+    def _lexical_query(self, terms: QueryTerms, filters: Sequence[dict] = ()) -> dict:
+        return {
+            "bool": {
+                "should": self._lexical_clauses(terms),
+                "minimum_should_match": 1,
+                "filter": list(filters),
+            }
+        }
+
+    def _lexical_body(self, query: SearchQuery, terms: QueryTerms, limit: int) -> dict:
+        # The sampler aggregation counts the best ``window`` matches by score (per doc type
+        # index); track_total_hits stops counting at the window.
+        window = max(limit, ranking.FACET_WINDOW)
+        return {
+            "query": self._lexical_query(terms, self._filters(query)),
+            "sort": ["_score", {"doc_id": "asc"}, {"doc_type": "asc"}],
+            "size": limit,
+            "track_total_hits": window,
+            "aggs": {"window": {"sampler": {"shard_size": window}, "aggs": _facet_aggs()}},
+            **KEYS_BODY,
+        }
+
+    def _msearch(self, query: SearchQuery, bodies: list[dict]) -> list[dict]:
+        """Several searches over the query's indices in one round trip."""
+        header = {
+            "index": self._indices(query),
+            "ignore_unavailable": True,
+            "allow_no_indices": True,
+        }
+        searches = [part for body in bodies for part in (header, body)]
+        response = self._call(self.client.msearch, searches=searches)
+        answers = response["responses"]
+        for answer in answers:
+            if "error" in answer:
+                meta = dataclasses.replace(response.meta, status=answer.get("status", 500))
+                raise ApiError(str(answer["error"].get("reason", "search failed")), meta, answer)
+        return answers
 
     def _retrieve(
         self,
@@ -356,47 +391,43 @@ class ElasticsearchBackend(RankedBackend):
         vector: np.ndarray | None,
         limit: int,
     ) -> Retrieved:
+        """The lexical and the vector search in one ``msearch``.
+
+        Neighbours that are also among the lexical matches are counted once: the kNN search
+        counts, by a filter aggregation, which of its neighbours match the query terms. Below
+        the facet window that is exactly the overlap; past it (the total is then a lower bound)
+        a neighbour matching outside the best ``FACET_WINDOW`` is taken off too.
+        """
+        near = vector is not None and self.vectorizer is not None
+        bodies = []
+        if near:
+            bodies.append(self._knn_body(query, vector, limit, terms))
+        if terms is not None:
+            bodies.append(self._lexical_body(query, terms, limit))
+        answers = self._msearch(query, bodies)
         nearest: list[tuple[DocKey, float]] = []
         near_counts: Counts = {}
-        if vector is not None and self.vectorizer is not None:
-            nearest, near_counts = self._nearest(query, vector, limit)
+        also = {"doc_count": 0}
+        if near:
+            knn_answer = answers.pop(0)
+            # Elasticsearch reports cosine similarity as (1 + cos) / 2; give back the cosine.
+            nearest = [(key, 2.0 * score - 1.0) for key, score in self._scored(knn_answer)]
+            near_aggs = knn_answer.get("aggregations", {})
+            near_counts = _counts(near_aggs)
+            also = near_aggs.get("also_lexical", also)
         if terms is None:
             return Retrieved([], nearest, len(nearest), True, _facets(near_counts))
 
+        lexical = answers.pop(0)
         window = max(limit, ranking.FACET_WINDOW)
-        # The sampler aggregation counts the best ``window`` matches by score (per doc type
-        # index); the nested filter finds which of them are also neighbours, so the union of
-        # both sets is counted once. track_total_hits stops counting at the window.
-        window_aggs: dict[str, dict] = {**_facet_aggs()}
-        if nearest:
-            window_aggs["also_near"] = {
-                "filter": self._keys_filter([key for key, _ in nearest]),
-                "aggs": _facet_aggs(),
-            }
-        response = self._search(
-            query,
-            query={
-                "bool": {
-                    "should": self._lexical_clauses(terms),
-                    "minimum_should_match": 1,
-                    "filter": self._filters(query),
-                }
-            },
-            sort=["_score", {"doc_id": "asc"}, {"doc_type": "asc"}],
-            size=limit,
-            track_total_hits=window,
-            aggs={"window": {"sampler": {"shard_size": window}, "aggs": window_aggs}},
-            **KEYS_ONLY,
-        )
-        hits_total = response["hits"]["total"]
+        hits_total = lexical["hits"]["total"]
         # No aggregations come back when the alias has no index behind it yet (nothing indexed).
-        sampled = response.get("aggregations", {}).get("window", {})
-        also_near = sampled.get("also_near", {"doc_count": 0})
-        counts = _add_counts(_add_counts(_counts(sampled), near_counts), _counts(also_near), -1)
+        sampled = lexical.get("aggregations", {}).get("window", {})
+        counts = _add_counts(_add_counts(_counts(sampled), near_counts), _counts(also), -1)
         return Retrieved(
-            lexical=self._scored(response),
+            lexical=self._scored(lexical),
             nearest=nearest,
-            total=min(hits_total["value"], window) + len(nearest) - also_near["doc_count"],
+            total=min(hits_total["value"], window) + len(nearest) - also["doc_count"],
             total_exact=hits_total["relation"] == "eq" and hits_total["value"] <= window,
             facets=_facets(counts),
         )

@@ -2,9 +2,15 @@
 
 Nothing to start: one SQLite file (the caller chooses where, e.g. ``instance/search.sqlite3``)
 and a ``.vectors.npy`` file beside it. Documents live in ``docs``, their facet values in
-``facets`` (one row per value, so lists are multi-valued), their token fields in the FTS5 table
-``fts`` (rowid = docs.id). Query terms are always quoted, so FTS5 syntax typed by a user
-(``"``, ``*``, ``OR``, ``:``, ``(``, ``NEAR``) is matched as text and never parsed.
+``facets`` (one row per value, so lists are multi-valued), their token fields in the
+contentless FTS5 table ``fts`` (rowid = docs.id; see INDEX_FORMAT for how deletes work).
+Query terms are always quoted, so FTS5 syntax typed by a user (``"``, ``*``, ``OR``, ``:``,
+``(``, ``NEAR``) is matched as text and never parsed.
+
+An index is derived from one database. Opened with ``database`` (an identity such as the
+database URL without its password), the index remembers it in ``meta`` on first open and
+refuses to open for another one (``IndexOfAnotherDatabase``): the documents' ids are that
+database's ids, and another database's search would find records that are not its own.
 
 Several processes (web workers) may share the files. What each keeps in memory (the vector
 row map, document frequencies, browse facet counts) is tagged with a generation: SQLite's
@@ -18,8 +24,11 @@ the others' internals.
 
 from __future__ import annotations
 
+import json
+import logging
 import sqlite3
 import threading
+import zlib
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,11 +40,25 @@ import numpy as np
 
 from embeddings.protocol import TextEmbedder
 from search import backend as ranking
-from search.analysis import FIELD_WEIGHTS, TOKEN_FIELDS, IndexedText, QueryTerms
+from search.analysis import (
+    FIELD_WEIGHTS,
+    TOKEN_FIELDS,
+    IndexedText,
+    QueryTerms,
+    with_char_fields,
+)
 from search.backend import DocKey, RankedBackend, Retrieved, StoredText
-from search.documents import DOC_TYPES, SearchDocument, SearchQuery, facet_values
+from search.documents import (
+    DOC_TYPES,
+    IndexOfAnotherDatabase,
+    SearchDocument,
+    SearchQuery,
+    facet_values,
+)
 from search.tokenize import domain_terms, normalize
 from search.vector_file import VectorFile
+
+log = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
@@ -46,6 +69,7 @@ CREATE TABLE IF NOT EXISTS docs (
     body TEXT NOT NULL,
     title_norm TEXT NOT NULL,
     vec_row INTEGER,
+    words BLOB NOT NULL,
     UNIQUE (doc_type, doc_id)
 );
 CREATE INDEX IF NOT EXISTS docs_title_norm ON docs (title_norm);
@@ -62,10 +86,19 @@ CREATE TABLE IF NOT EXISTS free_vec_rows (vec_row INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
     title_words, title_chars, body_words, body_chars,
+    content = '',
     tokenize = "unicode61 tokenchars '.'"
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab (fts, 'row');
 """
+
+# The layout of the files; an index of another layout is emptied on open (rebuild it).
+# 2: contentless FTS5 (no copy of the token text, 45% of the files before). Deleting from it
+# needs the tokens indexed: the word fields are kept zlib-compressed in docs.words (0.9 KB a
+# document) and the n-gram fields are made again from docs.title and docs.body.
+# (detail=column would drop token positions too, but made lexical queries 10 times slower.)
+INDEX_FORMAT = "2"
+_INDEX_TABLES = ("fts_vocab", "fts", "docs", "facets", "free_vec_rows")
 
 # Work allowed to one lexical query, in postings (documents per term, summed over its terms).
 # A title's character bigrams include some that occur in most documents; scoring every such
@@ -78,6 +111,18 @@ DF_CACHE_DRIFT = 0.1
 BROWSE_CACHE_SIZE = 64
 
 _BM25_WEIGHTS = ", ".join(str(FIELD_WEIGHTS.get(name, 1.0)) for name in TOKEN_FIELDS)
+
+
+def pack_words(text: IndexedText) -> bytes:
+    """The word fields as kept for deleting the document from the contentless FTS5 table."""
+    words = [text.title_words, text.body_words]
+    return zlib.compress(json.dumps(words, ensure_ascii=False).encode(), 6)
+
+
+def indexed_text(title: str, body: str, packed_words: bytes) -> IndexedText:
+    """The token fields a stored document was indexed with."""
+    title_words, body_words = json.loads(zlib.decompress(packed_words))
+    return with_char_fields(title, body, title_words, body_words)
 
 
 def _quote(term: str) -> str:
@@ -200,6 +245,7 @@ class EmbeddedBackend(RankedBackend):
         path: str | Path,
         vectorizer: TextEmbedder | None = None,
         min_similarity: float = 0.05,
+        database: str | None = None,
     ) -> None:
         super().__init__(vectorizer, min_similarity)
         self.path = Path(path)
@@ -211,7 +257,12 @@ class EmbeddedBackend(RankedBackend):
         # A larger page cache keeps the FTS5 segments being merged during bulk loads in memory.
         self._db.execute("PRAGMA cache_size = -65536")
         self._db.execute("PRAGMA temp_store = MEMORY")
-        self._db.executescript(SCHEMA)
+        self._use_current_format()
+        try:
+            self.database = self._claim(database)
+        except IndexOfAnotherDatabase:
+            self._db.close()
+            raise
         self._vectors = (
             VectorFile(self.path.with_suffix(".vectors.npy"), vectorizer.dim)
             if vectorizer
@@ -232,6 +283,39 @@ class EmbeddedBackend(RankedBackend):
             self._db.close()
             if self._vectors:
                 self._vectors.close()
+
+    def _use_current_format(self) -> None:
+        """Create the tables; an index written in an older layout is emptied first."""
+        tables = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master")}
+        stored = None
+        if "meta" in tables:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+            stored = row[0] if row else None
+        if "docs" in tables and stored != INDEX_FORMAT:
+            log.warning(
+                "search index %s has layout %s, not %s: emptied, rebuild it with `search reindex`",
+                self.path,
+                stored or "1",
+                INDEX_FORMAT,
+            )
+            self._db.executescript(
+                "".join(f"DROP TABLE IF EXISTS {name};" for name in _INDEX_TABLES)
+            )
+        self._db.executescript(SCHEMA)
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (INDEX_FORMAT,))
+
+    def _claim(self, database: str | None) -> str | None:
+        """The database this index belongs to: ``database``, recorded on first open."""
+        if database is not None:
+            # OR IGNORE: of two processes opening a new index at once, the first one records it.
+            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('database', ?)", (database,))
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'database'").fetchone()
+        owner = row[0] if row else None
+        if database is not None and owner != database:
+            raise IndexOfAnotherDatabase(
+                f"the search index {self.path} was built from {owner}, not {database}"
+            )
+        return owner
 
     def health(self) -> bool:
         with self._lock:
@@ -298,7 +382,7 @@ class EmbeddedBackend(RankedBackend):
         if not ids:
             return
         marks = _placeholders(len(ids))
-        self._db.execute(f"DELETE FROM fts WHERE rowid IN ({marks})", ids)
+        self._delete_tokens(ids)
         self._db.execute(f"DELETE FROM facets WHERE id IN ({marks})", ids)
         rows = [
             r
@@ -310,6 +394,28 @@ class EmbeddedBackend(RankedBackend):
         self._db.execute(f"DELETE FROM docs WHERE id IN ({marks})", ids)
         if self._vectors and rows:
             self._vectors.clear(np.array(rows, dtype=np.int64))
+
+    def _delete_tokens(self, ids: Sequence[int]) -> None:
+        """Take documents out of the contentless FTS5 table: it needs the very tokens indexed."""
+        if not ids:
+            return
+        if len(ids) == self._db.execute("SELECT count(*) FROM docs").fetchone()[0]:
+            self._db.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
+            return
+        command = (
+            f"INSERT INTO fts (fts, rowid, {', '.join(TOKEN_FIELDS)}) "
+            f"VALUES ('delete', ?, {_placeholders(len(TOKEN_FIELDS))})"
+        )
+        for start in range(0, len(ids), 10_000):  # under SQLite's bound-parameter limit
+            chunk = list(ids[start : start + 10_000])
+            marks = _placeholders(len(chunk))
+            rows = self._db.execute(
+                f"SELECT id, title, body, words FROM docs WHERE id IN ({marks})", chunk
+            ).fetchall()
+            self._db.executemany(
+                command,
+                [(i, *indexed_text(*stored).as_dict().values()) for i, *stored in rows],
+            )
 
     def _existing(self, docs: Sequence[SearchDocument]) -> dict[DocKey, tuple[int, int | None]]:
         """docs.id and vec_row of the documents of ``docs`` already in the index."""
@@ -364,7 +470,7 @@ class EmbeddedBackend(RankedBackend):
                 row_ids[doc.key], next_id = next_id, next_id + 1
 
         old_rows = [(row,) for row, _ in old.values()]
-        self._db.executemany("DELETE FROM fts WHERE rowid = ?", old_rows)
+        self._delete_tokens([row for row, _ in old.values()])
         self._db.executemany("DELETE FROM facets WHERE id = ?", old_rows)
         self._db.executemany("DELETE FROM docs WHERE id = ?", old_rows)
         self._db.executemany(
@@ -373,8 +479,8 @@ class EmbeddedBackend(RankedBackend):
         if freed and self._vectors is not None:
             self._vectors.clear(np.array(freed, dtype=np.int64))
         self._db.executemany(
-            "INSERT INTO docs (id, doc_type, doc_id, title, body, title_norm, vec_row)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO docs (id, doc_type, doc_id, title, body, title_norm, vec_row, words)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     row_ids[doc.key],
@@ -384,8 +490,9 @@ class EmbeddedBackend(RankedBackend):
                     doc.body,
                     normalize(doc.title),
                     vec_rows.get(doc.key),
+                    pack_words(text),
                 )
-                for doc, _ in items
+                for doc, text in items
             ],
         )
         self._db.executemany(

@@ -14,6 +14,7 @@ from portal.embeddings.service import get_embedder
 from portal.search_index.backends import get_backends, setting
 from portal.search_index.documents import PORTAL_DOC_TYPES, public_count
 from portal.search_index.service import reindex, search_status, sync
+from search.documents import IndexOfAnotherDatabase
 from search.elastic import ElasticsearchBackend
 from search.embedded import EmbeddedBackend
 from search.evaluate import evaluate_backend, format_table, load_csl_papers
@@ -60,7 +61,13 @@ def sync_command() -> None:
 @search_cli.command("status")
 def status_command() -> None:
     """Per type: rows that belong in the index vs documents in each index; the outbox backlog."""
-    status = search_status()
+    try:
+        status = search_status()
+    except IndexOfAnotherDatabase as error:
+        raise click.ClickException(
+            f"{error}: point SEARCH_INDEX_DIR at a folder of this database's own "
+            "(or leave it unset), then run `search reindex`"
+        ) from error
     elastic = status.elasticsearch_url is not None
     header = f"{'type':<14}{'database':>10}{'embedded':>10}"
     click.echo(header + (f"{'elasticsearch':>15}" if elastic else ""))
@@ -73,6 +80,11 @@ def status_command() -> None:
     if status.last_error:
         click.echo(f"last error: {status.last_error}")
     click.echo(f"embedder: {status.embedder}")
+    source = (
+        "set by SEARCH_INDEX_DIR" if status.embedded_dir_configured else "derived from the database"
+    )
+    click.echo(f"embedded index: {status.embedded_dir} ({source})")
+    click.echo(f"embedded index belongs to database: {status.embedded_database}")
     if status.stale_vectors:
         click.echo(f"embedded vectors were made by {status.stale_vectors}: run `search reindex`")
     if elastic:

@@ -11,13 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from portal.extensions import db
 from portal.organizations.models import XIAMEN_DISTRICTS
 from portal.search_index.documents import PORTAL_DOC_TYPES
-from portal.taxonomy.models import PLAN_TAXONOMY, TaxonomyArea
+from portal.search_index.plan_areas import plan_area_codes
 from search.documents import (
     CLOSED_FACET_VALUES,
     FACET_FIELDS,
@@ -47,19 +45,13 @@ class SearchArgs:
     doc_type: str  # "" for every type
 
 
-def _plan_codes() -> frozenset[str]:
-    return frozenset(
-        db.session.scalars(select(TaxonomyArea.code).where(TaxonomyArea.taxonomy == PLAN_TAXONOMY))
-    )
-
-
 def _allowed(field: str) -> frozenset[str] | None:
     if field in CLOSED_FACET_VALUES:
         return CLOSED_FACET_VALUES[field]
     if field == "district":
         return frozenset(XIAMEN_DISTRICTS)
     if field in ("area", "area_action"):
-        return _plan_codes()
+        return plan_area_codes()
     return None
 
 

@@ -240,6 +240,9 @@ class SearchStatus:
     failing: int  # backlog rows that a handler failed on at least once
     last_error: str | None
     embedder: str
+    embedded_dir: str
+    embedded_database: str | None  # the database the embedded index records it was built from
+    embedded_dir_configured: bool  # SEARCH_INDEX_DIR set; else the folder derives from the database
     stale_vectors: str | None
     elasticsearch_url: str | None
     elasticsearch_healthy: bool | None
@@ -274,6 +277,9 @@ def search_status() -> SearchStatus:
         failing or 0,
         last_error,
         backends.vectorizer.name,
+        str(backends.location.directory),
+        backends.embedded.database,
+        backends.location.configured,
         backends.stale_vectors,
         backends.elastic.url if backends.elastic is not None else None,
         healthy,

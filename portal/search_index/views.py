@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
-from portal.search_index.page import facet_groups, result_links, type_tabs
+from portal.search_index.page import facet_groups, hit_type_labels, result_links, type_tabs
 from portal.search_index.query_args import SearchArgsError, parse_search_args
 from portal.search_index.service import run_search, suggest
 
@@ -26,6 +26,7 @@ def results() -> str:
         query=args.query,
         doc_type=args.doc_type,
         links=result_links(answer.result.hits),
+        type_labels=hit_type_labels(),
         tabs=type_tabs(request.args, answer.result.facets, args.doc_type),
         facets=facet_groups(request.args, answer.result.facets),
         pages=max(1, -(-answer.result.total // args.query.per_page)),

@@ -6,11 +6,13 @@ import pytest
 
 from search.backend import RankedBackend
 from search.documents import (
+    IndexOfAnotherDatabase,
     InvalidSearchRequest,
     SearchDocument,
     SearchQuery,
     UnknownFilter,
 )
+from search.embedded import EmbeddedBackend
 
 CATALOGUE = [
     SearchDocument(
@@ -212,3 +214,16 @@ def test_unknown_filter_field_or_value_is_a_specific_error():
     with pytest.raises(InvalidSearchRequest):
         SearchQuery("光伏", doc_types=("planet",))
     assert issubclass(UnknownFilter, ValueError)
+
+
+def test_an_embedded_index_opens_only_for_the_database_it_was_built_from(tmp_path) -> None:
+    path = tmp_path / "owned.sqlite3"
+    EmbeddedBackend(path, database="sqlite:////data/a.sqlite3").close()
+    with pytest.raises(IndexOfAnotherDatabase):
+        EmbeddedBackend(path, database="sqlite:////data/b.sqlite3")
+    again = EmbeddedBackend(path, database="sqlite:////data/a.sqlite3")
+    assert again.database == "sqlite:////data/a.sqlite3"
+    again.close()
+    unchecked = EmbeddedBackend(path)  # a scratch index (evaluation, benchmarks) checks nothing
+    assert unchecked.database == "sqlite:////data/a.sqlite3"
+    unchecked.close()

@@ -7,7 +7,7 @@ from flask.testing import FlaskCliRunner
 
 from portal.accounts.models import User
 from portal.listings.kinds import ListingKind
-from portal.search_index.backends import get_backends
+from portal.search_index.backends import database_identity, get_backends
 from tests.factories import make_listing
 
 
@@ -27,6 +27,8 @@ def test_reindex_status_and_sync(
     status = runner.invoke(args=["search", "status"])
     assert status.exit_code == 0, status.output
     assert "technology             1         0" in status.output
+    assert "(set by SEARCH_INDEX_DIR)" in status.output
+    assert f"belongs to database: {database_identity(app)}" in status.output
 
     reindexed = runner.invoke(args=["search", "reindex", "--type", "technology"])
     assert reindexed.exit_code == 0, reindexed.output

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from portal.accounts.models import User
+from portal.extensions import db
 from portal.listings.kinds import ListingKind
 from tests.factories import make_listing
 
@@ -156,3 +158,25 @@ def test_did_you_mean_and_suggestions(
 def test_every_page_has_the_search_box(client: FlaskClient) -> None:
     html = client.get("/").get_data(as_text=True)
     assert 'action="/search"' in html and 'data-suggest-url="/search/suggest"' in html
+
+
+def test_the_page_asks_the_database_nothing_once_area_names_are_read(
+    app: Flask, client: FlaskClient, search_on: str, catalogue: dict[str, int]
+) -> None:
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    assert (
+        client.get("/search?q=储能").status_code == 200
+    )  # the first page of the minute reads the plan's area names
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        html = client.get("/search?q=储能&area=A01.03").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert statements == []
+    assert "A01.03 " in html  # the facet shows the area's name beside its code
+    assert "search/suggest" in html
+    assert "?q=%E5%82%A8%E8%83%BD&amp;area=A01.03&amp;type=need" in html  # the need tab keeps both
