@@ -24,8 +24,15 @@ from matching.overlap import char_bigram_overlap, shared_content_words  # noqa: 
 
 DEMO = HERE.parent / "demo"
 HEADER = [
-    "need_id", "need_text", "plan_area", "split", "technology_id", "technology_text",
-    "relevance", "char_bigram_overlap", "shared_words",
+    "need_id",
+    "need_text",
+    "plan_area",
+    "split",
+    "technology_id",
+    "technology_text",
+    "relevance",
+    "char_bigram_overlap",
+    "shared_words",
 ]
 
 
@@ -63,12 +70,19 @@ def main() -> None:
                 if tech_id not in texts:
                     raise SystemExit(f"{need['need_id']}: unknown technology {tech_id}")
                 text = texts[tech_id]
-                rows.append([
-                    need["need_id"], need["need_text"], need["plan_area"], split_of[need["need_id"]],
-                    tech_id, text, grade,
-                    f"{char_bigram_overlap(need['need_text'], text):.3f}",
-                    " ".join(shared_content_words(need["need_text"], text)),
-                ])
+                rows.append(
+                    [
+                        need["need_id"],
+                        need["need_text"],
+                        need["plan_area"],
+                        split_of[need["need_id"]],
+                        tech_id,
+                        text,
+                        grade,
+                        f"{char_bigram_overlap(need['need_text'], text):.3f}",
+                        " ".join(shared_content_words(need["need_text"], text)),
+                    ]
+                )
     rows += [["", "", "", "", tech_id, text, "", "", ""] for tech_id, text in texts.items()]
     with (HERE / "problem_pairs.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
