@@ -32,6 +32,7 @@ from matching.candidate_index import (
     day_ordinal,
     mode_mask,
 )
+from matching.catalogue_stopwords import catalogue_stopwords
 from matching.expansion import QueryExpansion, problem_vocabulary
 from matching.explain import (
     CHECK_LABELS,
@@ -79,6 +80,7 @@ class MatchWeights:
 
 
 DEFAULT_WEIGHTS = MatchWeights()
+CALIBRATED_EMBEDDER = "multilingual-e5-small"  # the model DEFAULT_WEIGHTS were calibrated with
 
 
 @dataclass(frozen=True)
@@ -251,7 +253,12 @@ def candidate_parts(
 
 def _shared_terms(query_words: list[str], candidate_text: str, index: CandidateIndex) -> list[str]:
     candidate_words = set(tokenize(candidate_text))
-    shared = [w for w in dict.fromkeys(query_words) if w in candidate_words and (len(w) >= 2)]
+    uninformative = catalogue_stopwords()
+    shared = [
+        w
+        for w in dict.fromkeys(query_words)
+        if w in candidate_words and len(w) >= 2 and w not in uninformative
+    ]
     shared.sort(key=lambda w: -index.word_bm25.term_idf(w))
     return shared[:_SHOWN_TERMS]
 
