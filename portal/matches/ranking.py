@@ -35,6 +35,7 @@ from matching.matcher import (
 from portal.embeddings.service import get_embedder
 from portal.extensions import db
 from portal.listings.models import Need, Technology
+from portal.matches.feedback_calibration import live_feedback_weights
 from portal.matches.models import Match, MatchFeedback, MatchRun, MatchState
 from portal.matches.profiles import (
     AreaCodes,
@@ -64,6 +65,9 @@ def match_weights(embedder_name: str | None = None) -> MatchWeights:
     configured = current_app.config.get("MATCH_WEIGHTS")
     if configured:
         return MatchWeights(**configured)
+    refit = live_feedback_weights()
+    if refit is not None:
+        return refit
     if embedder_name is not None and embedder_name != CALIBRATED_EMBEDDER:
         return replace(DEFAULT_WEIGHTS, recommend_min=0.0)
     return DEFAULT_WEIGHTS

@@ -14,6 +14,7 @@ from portal.listings.kinds import Listing, ListingKind
 from portal.listings.models import ListingStatus
 from portal.matches import service
 from portal.matches.feedback import give_feedback
+from portal.matches.feedback_calibration import live_weights_note
 from portal.matches.forms import ContactForm, FeedbackForm, MoveForm
 from portal.matches.listing_matches import (
     board_query,
@@ -122,6 +123,7 @@ def board() -> str:
         "matches/board.html",
         page=page,
         unmatched_needs=needs_without_recommendation(),
+        weights_note=live_weights_note(),
         filters=filters,
         actions=taxonomy_service.plan_actions(),
         match_states=list(MatchState),
