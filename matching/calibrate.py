@@ -36,10 +36,8 @@ from matching.matcher import DEFAULT_WEIGHTS, MatchWeights
 
 SEMANTIC_GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 CHAR_SHARE_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
-LABELED_SETS = (
-    Path("seed_data/matching/labeled_pairs.csv"),
-    Path("seed_data/matching/problem_pairs.csv"),
-)
+_SEED_MATCHING = Path(__file__).resolve().parent.parent / "seed_data" / "matching"
+LABELED_SETS = (_SEED_MATCHING / "labeled_pairs.csv", _SEED_MATCHING / "problem_pairs.csv")
 CALIBRATION = "calibration"
 
 
