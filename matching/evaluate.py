@@ -29,10 +29,24 @@ class LabeledPairs:
     needs: dict[str, str] = field(default_factory=dict)
     technologies: dict[str, str] = field(default_factory=dict)
     relevance: dict[str, dict[str, int]] = field(default_factory=dict)
+    splits: dict[str, str] = field(default_factory=dict)  # need id -> "calibration" | "test"
+
+    def half(self, split: str | None) -> LabeledPairs:
+        """The needs of one split ranked against the whole pool (``None``: every need)."""
+        if split is None:
+            return self
+        keep = {n for n in self.needs if self.splits.get(n) == split}
+        return LabeledPairs(
+            {n: t for n, t in self.needs.items() if n in keep},
+            self.technologies,
+            {n: g for n, g in self.relevance.items() if n in keep},
+            {n: s for n, s in self.splits.items() if n in keep},
+        )
 
 
 def read_labeled_pairs(path: Path) -> LabeledPairs:
-    """Columns ``need_id, need_text, technology_id, technology_text, relevance`` (0-2)."""
+    """Columns ``need_id, need_text, technology_id, technology_text, relevance`` (0-2) and,
+    optionally, ``split`` (calibration / test, fixed per need)."""
     pairs = LabeledPairs()
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -43,6 +57,8 @@ def read_labeled_pairs(path: Path) -> LabeledPairs:
             if not need_id:
                 continue
             pairs.needs.setdefault(need_id, row.get("need_text") or "")
+            if (row.get("split") or "").strip():
+                pairs.splits.setdefault(need_id, row["split"].strip())
             if tech_id and (row.get("relevance") or "").strip():
                 grade = int(row["relevance"])
                 if not 0 <= grade <= 2:

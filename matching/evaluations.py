@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from embeddings.protocol import TextEmbedder
 from matching.area import AreaClassifier
 from matching.candidate_index import CandidateIndex, build_index
@@ -27,8 +29,10 @@ from matching.evaluate import (
     evaluate_ranker,
     read_labeled_pairs,
 )
+from matching.expansion import problem_vocabulary
 from matching.matcher import (
     DEFAULT_WEIGHTS,
+    CandidateParts,
     MatchWeights,
     candidate_parts,
 )
@@ -36,16 +40,24 @@ from matching.profiles import NeedProfile, TechnologyProfile
 from matching.taxonomy import GreenCatalogueRow, green_catalogue_rows
 
 
-def single_part_weights(part: str) -> MatchWeights:
+def single_part_weights(part: str, *, expand_query: bool = False) -> MatchWeights:
     """Weights that rank by one part alone: "word", "char" or "semantic"."""
     if part == "semantic":
         return MatchWeights(semantic=1.0, lexical=0.0, taxonomy=0.0, fit=0.0)
     char_share = 1.0 if part == "char" else 0.0
-    return MatchWeights(semantic=0.0, lexical=1.0, taxonomy=0.0, fit=0.0, char_share=char_share)
+    return MatchWeights(
+        semantic=0.0,
+        lexical=1.0,
+        taxonomy=0.0,
+        fit=0.0,
+        char_share=char_share,
+        expand_query=expand_query,
+    )
 
 
 class PairsRanker:
-    """Ranks the labeled needs against the labeled technology pool, parts computed once per need."""
+    """Ranks the labeled needs against the labeled technology pool, parts computed once per need
+    (with and without query expansion)."""
 
     def __init__(self, pairs: LabeledPairs, embedder: TextEmbedder | None):
         self.pairs = pairs
@@ -56,32 +68,71 @@ class PairsRanker:
         self.ids = [t.id for t in technologies]
         self.index: CandidateIndex = build_index(technologies, embedder=embedder)
         self._parts = {
-            need_id: candidate_parts(NeedProfile(need_id, "", text), self.index, embedder=embedder)
-            for need_id, text in pairs.needs.items()
+            expand: {
+                need_id: candidate_parts(
+                    NeedProfile(need_id, "", text),
+                    self.index,
+                    embedder=embedder,
+                    expansion=problem_vocabulary() if expand else None,
+                )
+                for need_id, text in pairs.needs.items()
+            }
+            for expand in (False, True)
         }
 
+    def parts(self, need_id: str, weights: MatchWeights) -> CandidateParts:
+        return self._parts[weights.expand_query][need_id]
+
     def ranked(self, need_id: str, weights: MatchWeights) -> list[str]:
-        scores = self._parts[need_id].combine(weights)
-        order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+        scores = self.parts(need_id, weights).combine(weights)
+        order = np.lexsort((np.arange(len(scores)), -scores))
         return [self.ids[i] for i in order[:100]]
 
-    def metrics(self, method: str, weights: MatchWeights) -> RankingMetrics:
+    def metrics(
+        self, method: str, weights: MatchWeights, split: str | None = None
+    ) -> RankingMetrics:
         return evaluate_ranker(
-            method, self.pairs, lambda need_id, _text: self.ranked(need_id, weights)
+            method, self.pairs.half(split), lambda need_id, _text: self.ranked(need_id, weights)
         )
+
+    def pruned_targets(self, weights: MatchWeights) -> tuple[int, int]:
+        """(grade-2 targets the "shares nothing" rule would drop, grade-2 targets in all)."""
+        position = {tid: i for i, tid in enumerate(self.ids)}
+        dropped = total = 0
+        for need_id, grades in self.pairs.relevance.items():
+            unrelated = self.parts(need_id, weights).unrelated(weights)
+            for tid, grade in grades.items():
+                if grade == 2:
+                    total += 1
+                    dropped += int(unrelated[position[tid]])
+        return dropped, total
 
 
 def evaluate_matching(
-    path: Path, embedder: TextEmbedder | None, weights: MatchWeights = DEFAULT_WEIGHTS
+    path: Path | PairsRanker,
+    embedder: TextEmbedder | None,
+    weights: MatchWeights = DEFAULT_WEIGHTS,
+    split: str | None = None,
 ) -> list[RankingMetrics]:
-    ranker = PairsRanker(read_labeled_pairs(path), embedder)
-    rows = [
-        ranker.metrics("word BM25 (jieba)", single_part_weights("word")),
-        ranker.metrics("char BM25", single_part_weights("char")),
-    ]
+    """Every method on one half (``split``) of a labeled set: each lexical part alone with and
+    without query expansion, the embedder alone, and the hybrid with and without expansion."""
+    ranker = (
+        path if isinstance(path, PairsRanker) else PairsRanker(read_labeled_pairs(path), embedder)
+    )
+    rows = []
+    for part, label in (("word", "word BM25 (jieba)"), ("char", "char BM25")):
+        rows.append(ranker.metrics(label, single_part_weights(part), split))
+        rows.append(
+            ranker.metrics(
+                f"{label} + expansion", single_part_weights(part, expand_query=True), split
+            )
+        )
     if embedder is not None:
-        rows.append(ranker.metrics(f"semantic ({embedder.name})", single_part_weights("semantic")))
-    rows.append(ranker.metrics("hybrid", weights))
+        rows.append(
+            ranker.metrics(f"semantic ({embedder.name})", single_part_weights("semantic"), split)
+        )
+    rows.append(ranker.metrics("hybrid", replace(weights, expand_query=False), split))
+    rows.append(ranker.metrics("hybrid + expansion", replace(weights, expand_query=True), split))
     return rows
 
 

@@ -32,6 +32,8 @@ from matching.candidate_index import (
     day_ordinal,
     mode_mask,
 )
+from matching.catalogue_stopwords import catalogue_stopwords
+from matching.expansion import QueryExpansion, problem_vocabulary
 from matching.explain import (
     CHECK_LABELS,
     FitCheck,
@@ -53,20 +55,32 @@ _TAXONOMY_SAME_FIELD, _TAXONOMY_SAME_ACTION, _TAXONOMY_RELATED = 1.0, 0.5, 0.25
 class MatchWeights:
     """Weights of the score parts.
 
-    semantic, lexical and char_share were chosen by ``matching.calibrate`` (grid search, 36
-    weightings, mean nDCG@10) on seed_data/matching/labeled_pairs.csv with multilingual-e5-small;
-    taxonomy and fit cannot be fitted on that set (it carries no areas or terms of trade) and keep
-    a tenth each. See matching/README.md for the numbers.
+    semantic, lexical, char_share, expand_query and recommend_min were chosen by
+    ``matching.calibrate`` (grid of 108 weightings, mean nDCG@10 over the two labeled sets) on the
+    calibration halves of seed_data/matching/labeled_pairs.csv and problem_pairs.csv with
+    multilingual-e5-small; the test halves were not looked at. Taxonomy and fit cannot be fitted
+    on those sets (no terms of trade) and keep a tenth each. See matching/README.md.
     """
 
-    semantic: float = 0.6
-    lexical: float = 0.2
+    semantic: float = 0.45
+    lexical: float = 0.35
     taxonomy: float = 0.1
     fit: float = 0.1
-    char_share: float = 1.0  # share of character BM25 within the lexical part
+    char_share: float = 0.8  # share of character BM25 within the lexical part
+    expand_query: bool = True  # append problem-vocabulary terms to the lexical query
+    # below this text score (semantic and lexical parts) a match is not offered as a
+    # recommendation (F1 on grade >= 1 among the calibration needs' top 10)
+    recommend_min: float = 0.346
+
+    def text_score(
+        self, semantic: float | np.ndarray, lexical: float | np.ndarray
+    ) -> float | np.ndarray:
+        """The part of the score that says the texts match (what ``recommend_min`` bounds)."""
+        return self.semantic * semantic + self.lexical * lexical
 
 
 DEFAULT_WEIGHTS = MatchWeights()
+CALIBRATED_EMBEDDER = "multilingual-e5-small"  # the model DEFAULT_WEIGHTS were calibrated with
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,7 @@ class MatchResult:
     parts: ScoreParts
     explanation: MatchExplanation
     confidence: float
+    recommended: bool = True  # text score at least MatchWeights.recommend_min
 
     def to_api(self, counterpart: Side) -> dict:
         """The API item: ``{"technology"|"need": {...}, "score", "parts", "explanation"}``."""
@@ -90,6 +105,7 @@ class MatchResult:
             counterpart: other,
             "score": self.score,
             "confidence": self.confidence,
+            "recommended": self.recommended,
             "parts": {
                 k: getattr(self.parts, k) for k in ("semantic", "lexical", "taxonomy", "fit")
             },
@@ -190,6 +206,11 @@ class CandidateParts:
     def lexical(self, weights: MatchWeights) -> np.ndarray:
         return (1 - weights.char_share) * self.word + weights.char_share * self.char
 
+    def unrelated(self, weights: MatchWeights) -> np.ndarray:
+        """Candidates that share nothing with the query but their terms of trade: no semantic
+        similarity above the catalogue's baseline, no lexical score and no related area."""
+        return (self.semantic <= 0) & (self.lexical(weights) <= 0) & (self.taxonomy <= 0)
+
     def combine(self, weights: MatchWeights) -> np.ndarray:
         """Weighted score of every candidate (failed fit checks not excluded here)."""
         return (
@@ -206,10 +227,14 @@ def candidate_parts(
     *,
     embedder: TextEmbedder | None = None,
     today: date | None = None,
+    expansion: QueryExpansion | None = None,
 ) -> CandidateParts:
-    """Score parts of all candidates in ``index`` for ``query`` (for ranking and calibration)."""
+    """Score parts of all candidates in ``index`` for ``query`` (for ranking and calibration).
+    ``expansion`` adds technology terms to the lexical query only (never to the embedded text)."""
     text = profile_text(query)
     query_words = tokenize(text)
+    lexical_text = expansion.expand(text) if expansion is not None else text
+    lexical_words = tokenize(lexical_text) if lexical_text != text else query_words
     semantic = np.zeros(len(index), dtype=np.float32)
     query_vector = query.vector
     if query_vector is None and embedder is not None and index.vectors is not None:
@@ -218,8 +243,8 @@ def candidate_parts(
         cosine = index.vectors @ np.asarray(query_vector, dtype=np.float32)
         floor = index.semantic_baseline
         semantic = np.clip((cosine - floor) / (1 - floor), 0, 1).astype(np.float32)
-    word = _scaled_by_max(index.word_bm25.scores(query_words))
-    char = _scaled_by_max(index.char_bm25.scores(character_tokens(text, query_words)))
+    word = _scaled_by_max(index.word_bm25.scores(lexical_words))
+    char = _scaled_by_max(index.char_bm25.scores(character_tokens(lexical_text, lexical_words)))
     action = query.action or action_of(query.area)
     taxonomy = _taxonomy_part(query.area, action, index)
     fit = _fit_arrays(query, index, today or date.today())
@@ -228,7 +253,12 @@ def candidate_parts(
 
 def _shared_terms(query_words: list[str], candidate_text: str, index: CandidateIndex) -> list[str]:
     candidate_words = set(tokenize(candidate_text))
-    shared = [w for w in dict.fromkeys(query_words) if w in candidate_words and (len(w) >= 2)]
+    uninformative = catalogue_stopwords()
+    shared = [
+        w
+        for w in dict.fromkeys(query_words)
+        if w in candidate_words and len(w) >= 2 and w not in uninformative
+    ]
     shared.sort(key=lambda w: -index.word_bm25.term_idf(w))
     return shared[:_SHOWN_TERMS]
 
@@ -250,16 +280,17 @@ def _rank(
     if len(index) == 0 or limit <= 0:
         return []
     today = today or date.today()
-    parts = candidate_parts(query, index, embedder=embedder, today=today)
+    expansion = problem_vocabulary() if weights.expand_query else None
+    parts = candidate_parts(query, index, embedder=embedder, today=today, expansion=expansion)
     total = parts.combine(weights)
-    # a candidate that shares nothing with the query but its terms of trade is not a match
     lexical = parts.lexical(weights)
-    unrelated = (parts.semantic <= 0) & (lexical <= 0) & (parts.taxonomy <= 0)
-    total = np.where(unrelated, -np.inf, total)
+    total = np.where(parts.unrelated(weights), -np.inf, total)
     if require_fit:
         total = np.where(parts.fit.failed, -np.inf, total)
     top = _top_indices(total, limit)
-    return [_result(query, index, int(i), float(total[i]), parts, lexical, today) for i in top]
+    return [
+        _result(query, index, int(i), float(total[i]), parts, lexical, weights, today) for i in top
+    ]
 
 
 def _top_indices(scores: np.ndarray, limit: int) -> np.ndarray:
@@ -284,15 +315,17 @@ def _result(
     i: int,
     score: float,
     parts: CandidateParts,
-    lexical: np.ndarray,
+    lexical_part: np.ndarray,
+    weights: MatchWeights,
     today: date,
 ) -> MatchResult:
     query_words = parts.query_words
     candidate = index.profiles[i]
     technology, need = (candidate, query) if isinstance(query, NeedProfile) else (query, candidate)
+    lexical = float(lexical_part[i])
     part_values = ScoreParts(
         semantic=round(float(parts.semantic[i]), 4),
-        lexical=round(float(lexical[i]), 4),
+        lexical=round(lexical, 4),
         taxonomy=round(float(parts.taxonomy[i]), 4),
         fit=round(float(parts.fit.values[i]), 4),
     )
@@ -319,6 +352,9 @@ def _result(
         parts=part_values,
         explanation=explanation,
         confidence=confidence,
+        recommended=bool(
+            weights.text_score(float(parts.semantic[i]), lexical) >= weights.recommend_min
+        ),
     )
 
 

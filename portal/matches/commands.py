@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import csv
 import time
 from pathlib import Path
 
 import click
+from flask import current_app
 
 from embeddings.loading import embedder_status
-from matching.evaluate import RANKING_HEADER, format_table
-from matching.evaluations import evaluate_matching
+from matching.calibrate import LABELED_SETS, calibrate_rankers
+from matching.evaluate import RANKING_HEADER, format_table, read_labeled_pairs
+from matching.evaluations import PairsRanker, evaluate_matching
+from matching.feedback_fit import fit_from_judgements
 from portal.embeddings.service import get_embedder
+from portal.matches.feedback_calibration import (
+    collect_judgements,
+    generate_demo_feedback,
+    save_live_weights,
+)
 from portal.matches.ranking import match_weights
 from portal.matches.recompute import recompute_all
 from portal.matches.subscriptions import send_digests
@@ -20,17 +29,35 @@ match_cli = click.Group("match", help="Offer-need matching: evaluate, recompute,
 
 
 @match_cli.command("evaluate")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def evaluate_command(path: Path) -> None:
-    """Recall@10, MRR and nDCG@10 of the hybrid and of each part alone on labeled pairs
-    (columns need_id, need_text, technology_id, technology_text, relevance 0-2)."""
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--calibrate",
+    "recalibrate",
+    is_flag=True,
+    help="Choose the weights on the calibration halves first instead of using the live ones.",
+)
+def evaluate_command(paths: tuple[Path, ...], recalibrate: bool) -> None:
+    """Recall@10, MRR, nDCG@10 and Top1 of every method on the calibration and the test half of
+    each labeled set (default: both sets in seed_data/matching)."""
     embedder = get_embedder()
     status = embedder_status()
     if status is not None and status.fallback:
         click.echo(f"warning: lexical fallback embedder in use ({status.reason})", err=True)
     started = time.perf_counter()
-    rows = evaluate_matching(path, embedder, match_weights())
-    click.echo(format_table(RANKING_HEADER, [row.row() for row in rows]))
+    rankers = [PairsRanker(read_labeled_pairs(p), embedder) for p in paths or LABELED_SETS]
+    weights = match_weights()
+    if recalibrate:
+        result = calibrate_rankers(rankers, weights)
+        weights = result.weights
+        click.echo(f"calibrated on the calibration halves ({result.tried} weightings tried)")
+    click.echo(f"weights: {weights}")
+    for path, ranker in zip(paths or LABELED_SETS, rankers, strict=True):
+        for split in ("calibration", "test") if ranker.pairs.splits else (None,):
+            rows = evaluate_matching(ranker, embedder, weights, split)
+            click.echo(f"\n{path.name}, {f'{split} half' if split else 'all needs (no split)'}")
+            click.echo(format_table(RANKING_HEADER, [row.row() for row in rows]))
+        dropped, targets = ranker.pruned_targets(weights)
+        click.echo(f"grade-2 targets dropped as sharing nothing: {dropped} / {targets}")
     click.echo(f"embedder {embedder.name}; {time.perf_counter() - started:.1f} s")
 
 
@@ -58,3 +85,50 @@ def notify_command() -> None:
         f"digests sent {report.sent}, nothing new {report.nothing_new}, "
         f"sent within the last day {report.too_soon}, no longer allowed {report.no_access}"
     )
+
+
+@match_cli.command("calibrate")
+@click.option(
+    "--from-feedback",
+    "from_feedback",
+    is_flag=True,
+    help="Refit the weights on recorded feedback and pipeline outcomes.",
+)
+@click.option("--include-demo", is_flag=True, help="Count judgements on demo listings too.")
+@click.option("--apply", "apply_fit", is_flag=True, help="Make the refit live if it passes.")
+def calibrate_command(from_feedback: bool, include_demo: bool, apply_fit: bool) -> None:
+    """Logistic regression of relevance on the score parts, checked on held-out needs; with
+    --apply the weights go live only when they beat the live ones there."""
+    if not from_feedback:
+        raise click.UsageError(
+            "only --from-feedback is calibrated here; for the labeled sets run "
+            "`match evaluate --calibrate`"
+        )
+    judgements = collect_judgements(include_demo=include_demo)
+    live = match_weights()
+    fit = fit_from_judgements(judgements, live)
+    relevant = sum(j.relevant for j in judgements)
+    demo = ", demo included" if include_demo else ""
+    click.echo(
+        f"{fit.judgements} judgements ({relevant} relevant{demo}); "
+        f"trained on {fit.trained_on}, held out {fit.held_out}"
+    )
+    click.echo(f"live weights:   {live}")
+    click.echo(f"fitted weights: {fit.weights}")
+    click.echo(f"held-out AUC: live {fit.live_auc}, fitted {fit.fitted_auc}: {fit.reason}")
+    if apply_fit and fit.adopted:
+        click.echo(f"adopted, written to {save_live_weights(fit, include_demo=include_demo)}")
+    elif apply_fit:
+        click.echo("not adopted: the live weights stay")
+
+
+@match_cli.command("demo-feedback")
+def demo_feedback_command() -> None:
+    """Record demo judgements on the demo needs' matches (the paraphrase pairs' technology is
+    relevant, other suggestions not); they are counted only with --include-demo."""
+    path = Path(current_app.root_path).parent / "seed_data" / "demo" / "paraphrase_pairs.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        pairs = {row["need_title"]: row["technology_title"] for row in csv.DictReader(handle)}
+    with unit_of_work():
+        report = generate_demo_feedback(pairs)
+    click.echo(f"demo judgements recorded on {report.judged} matches, {report.relevant} relevant")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.listings.kinds import Listing, ListingKind, kind_of
-from portal.listings.models import Need, Technology
+from portal.listings.models import ListingStatus, Need, Technology
 from portal.matches.feedback import feedback_of
 from portal.matches.models import Match, MatchFeedback, MatchRun, MatchState, MatchSubscription
 from portal.security import Action, can
@@ -71,6 +72,34 @@ def subscription_of(user: User | None, listing: Listing) -> MatchSubscription | 
 
 
 @dataclass(frozen=True)
+class NextStep:
+    """What a viewer can do when no match is offered: a label and, where it is a page, its URL."""
+
+    label: str
+    url: str | None = None
+
+
+def next_steps(listing: Listing, subscribed: bool) -> list[NextStep]:
+    """When nothing fits: subscribe, search the catalogue in other words, and the broker's help
+    (brokers see needs without a recommendation on their board)."""
+    steps = []
+    if not subscribed:
+        steps.append(NextStep(str(_l("订阅新匹配：有相符的新成果或需求发布时通知您"))))
+    steps.append(
+        NextStep(
+            str(_l("在成果库中搜索相近的技术")),
+            url_for("search.results", q=listing.title),
+        )
+    )
+    if kind_of(listing) is ListingKind.NEED:
+        steps.append(
+            NextStep(str(_l("平台技术经纪人会在撮合看板上看到这条暂无推荐的需求，并协助寻找")))
+        )
+    steps.append(NextStep(str(_l("补充现象、指标、预算和约束条件，便于更准确地匹配"))))
+    return steps
+
+
+@dataclass(frozen=True)
 class MatchSection:
     """What a listing's page shows about its matches, for one viewer."""
 
@@ -81,6 +110,7 @@ class MatchSection:
     subscribed: bool = False
     can_give_feedback: bool = False
     feedback: dict[int, MatchFeedback] = field(default_factory=dict)  # the viewer's org's
+    next_steps: list[NextStep] = field(default_factory=list)  # only when nothing is offered
 
 
 def match_section(user: User | None, listing: Listing, limit: int = 10) -> MatchSection:
@@ -90,14 +120,30 @@ def match_section(user: User | None, listing: Listing, limit: int = 10) -> Match
         return MatchSection(visible=False, counterpart=counterpart)
     matches = current_matches(listing, limit)
     org_id = user.organization_id if user is not None and user.is_authenticated else None
+    run = latest_run(listing)
+    subscribed = subscription_of(user, listing) is not None
     return MatchSection(
         visible=True,
         counterpart=counterpart,
         matches=matches,
-        run=latest_run(listing),
-        subscribed=subscription_of(user, listing) is not None,
+        run=run,
+        subscribed=subscribed,
         can_give_feedback=bool(matches) and can(user, Action.GIVE_MATCH_FEEDBACK, matches[0]),
         feedback=feedback_of([m.id for m in matches], org_id),
+        next_steps=next_steps(listing, subscribed) if run is not None and not matches else [],
+    )
+
+
+def needs_without_recommendation(limit: int = 20) -> list[Need]:
+    """Open needs whose latest ranking offered nothing, newest ranking first (for brokers)."""
+    return list(
+        db.session.scalars(
+            select(Need)
+            .join(MatchRun, (MatchRun.entity_type == "need") & (MatchRun.entity_id == Need.id))
+            .where(MatchRun.results == 0, Need.status == ListingStatus.PUBLISHED)
+            .order_by(MatchRun.computed_at.desc(), Need.id.desc())
+            .limit(limit)
+        )
     )
 
 

@@ -13,16 +13,18 @@ is deleted unless someone gave feedback on it, in which case it stays, flagged n
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from functools import cached_property
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from embeddings.protocol import TextEmbedder
 from matching.candidate_index import CandidateIndex, build_index
 from matching.matcher import (
+    CALIBRATED_EMBEDDER,
     DEFAULT_WEIGHTS,
     MatchResult,
     MatchWeights,
@@ -33,6 +35,7 @@ from matching.matcher import (
 from portal.embeddings.service import get_embedder
 from portal.extensions import db
 from portal.listings.models import Need, Technology
+from portal.matches.feedback_calibration import live_feedback_weights
 from portal.matches.models import Match, MatchFeedback, MatchRun, MatchState
 from portal.matches.profiles import (
     AreaCodes,
@@ -55,10 +58,19 @@ class RecomputeReport:
     listings_retired: int = 0
 
 
-def match_weights() -> MatchWeights:
-    """MATCH_WEIGHTS (a mapping of MatchWeights fields) overrides the calibrated defaults."""
+def match_weights(embedder_name: str | None = None) -> MatchWeights:
+    """MATCH_WEIGHTS (a mapping of MatchWeights fields) overrides the calibrated defaults. The
+    default recommendation threshold was calibrated on one model's scores; with another
+    embedder (the lexical fallback, the test vectorizer) it means nothing and is not applied."""
     configured = current_app.config.get("MATCH_WEIGHTS")
-    return MatchWeights(**configured) if configured else DEFAULT_WEIGHTS
+    if configured:
+        return MatchWeights(**configured)
+    refit = live_feedback_weights()
+    if refit is not None:
+        return refit
+    if embedder_name is not None and embedder_name != CALIBRATED_EMBEDDER:
+        return replace(DEFAULT_WEIGHTS, recommend_min=0.0)
+    return DEFAULT_WEIGHTS
 
 
 def top_n() -> int:
@@ -72,7 +84,7 @@ class RankingContext:
     def __init__(self, today: date | None = None, embedder: TextEmbedder | None = None):
         self.today = today or utcnow().date()
         self.embedder = embedder or get_embedder()
-        self.weights = match_weights()
+        self.weights = match_weights(self.embedder.name)
         self.limit = top_n()
 
     @cached_property
@@ -101,7 +113,7 @@ class RankingContext:
             today=self.today,
             embedder=self.embedder,
         )
-        return results, self._failed_checks(profile, self.technologies)
+        return self._recommended(results, self._failed_checks(profile, self.technologies))
 
     def rank_technology(self, technology: Technology) -> tuple[list[MatchResult], list[dict]]:
         profile = technology_profile(technology, self.areas)
@@ -113,7 +125,21 @@ class RankingContext:
             today=self.today,
             embedder=self.embedder,
         )
-        return results, self._failed_checks(profile, self.needs)
+        return self._recommended(results, self._failed_checks(profile, self.needs))
+
+    def _recommended(
+        self, results: list[MatchResult], failed: list[dict]
+    ) -> tuple[list[MatchResult], list[dict]]:
+        """Only results whose texts match well enough are offered; the rest are counted, so an
+        empty ranking can say why."""
+        kept = [result for result in results if result.recommended]
+        if len(kept) < len(results):
+            detail = _("%(n)d 项相关度低于推荐线（文字相关分 %(min).2f），未作推荐") % {
+                "n": len(results) - len(kept),
+                "min": self.weights.recommend_min,
+            }
+            failed = [*failed, {"name": "recommend_min", "passed": False, "detail": detail}]
+        return kept, failed
 
     def _failed_checks(self, profile: object, index: CandidateIndex) -> list[dict]:
         if len(index) == 0:

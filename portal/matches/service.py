@@ -129,8 +129,11 @@ def move_match(
 def matches_query(
     state: MatchState | None = None, org_id: int | None = None
 ) -> Select[tuple[Match]]:
-    """Matches newest first; `org_id` keeps those the organization reached out on or owns."""
-    query = select(Match).order_by(Match.created_at.desc(), Match.id.desc())
+    """Matches best score first (contacts without a score after them), then newest; `org_id`
+    keeps those the organization reached out on or owns."""
+    query = select(Match).order_by(
+        Match.score.desc().nulls_last(), Match.created_at.desc(), Match.id.desc()
+    )
     if state is not None:
         query = query.where(Match.state == state)
     if org_id is not None:

@@ -14,8 +14,13 @@ from portal.listings.kinds import Listing, ListingKind
 from portal.listings.models import ListingStatus
 from portal.matches import service
 from portal.matches.feedback import give_feedback
+from portal.matches.feedback_calibration import live_weights_note
 from portal.matches.forms import ContactForm, FeedbackForm, MoveForm
-from portal.matches.listing_matches import board_query, parse_board_filter
+from portal.matches.listing_matches import (
+    board_query,
+    needs_without_recommendation,
+    parse_board_filter,
+)
 from portal.matches.models import Match, MatchState
 from portal.matches.subscriptions import subscribe, unsubscribe
 from portal.security import Action, can, ensure, requires
@@ -117,6 +122,8 @@ def board() -> str:
     return render_template(
         "matches/board.html",
         page=page,
+        unmatched_needs=needs_without_recommendation(),
+        weights_note=live_weights_note(),
         filters=filters,
         actions=taxonomy_service.plan_actions(),
         match_states=list(MatchState),

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from matching.candidate_index import build_index
+from matching.catalogue_stopwords import catalogue_stopwords
 from matching.explain import fit_checks, fit_score
 from matching.matcher import (
     MatchWeights,
@@ -192,3 +193,11 @@ def test_prebuilt_index_over_many_candidates_is_sorted():
     results = rank_technologies_for_need(NeedProfile("m", "", "光伏储能电池"), index, limit=10)
     assert len(results) == 10
     assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
+
+
+def test_shared_terms_leave_out_words_common_to_the_catalogue():
+    assert {"产品", "要求", "技术"} <= catalogue_stopwords()
+    technology = TechnologyProfile("t1", "储能电池产品", "储能电池产品，满足技术要求。")
+    need = NeedProfile("n1", "储能电池采购", "采购储能电池产品，要求技术成熟。")
+    terms = rank_technologies_for_need(need, [technology])[0].explanation.terms
+    assert "储能电池" in terms and not {"产品", "要求", "技术"} & set(terms)

@@ -41,14 +41,23 @@ def test_evaluate_prints_each_part_and_the_hybrid(runner: FlaskCliRunner, tmp_pa
     path = tmp_path / "pairs.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["need_id", "need_text", "technology_id", "technology_text", "relevance"])
-        writer.writerow(["N1", STORAGE_NEED["summary"], "T1", BATTERY["summary"], 2])
-        writer.writerow(["N2", "电厂想把烟气里的二氧化碳收集起来", "T2", CCUS["summary"], 2])
+        writer.writerow(
+            ["need_id", "need_text", "split", "technology_id", "technology_text", "relevance"]
+        )
+        writer.writerow(["N1", STORAGE_NEED["summary"], "calibration", "T1", BATTERY["summary"], 2])
+        writer.writerow(
+            ["N2", "电厂想把烟气里的二氧化碳收集起来", "test", "T2", CCUS["summary"], 2]
+        )
     result = runner.invoke(args=["match", "evaluate", str(path)])
     assert result.exit_code == 0, result.output
-    for method in ("word BM25", "char BM25", "semantic", "hybrid"):
+    for method in ("word BM25", "char BM25 + expansion", "semantic", "hybrid + expansion"):
         assert method in result.output
+    assert "calibration half" in result.output and "test half" in result.output
     assert "Recall@10" in result.output and "nDCG@10" in result.output
+    assert "grade-2 targets dropped as sharing nothing: 0 / 2" in result.output
+    calibrated = runner.invoke(args=["match", "evaluate", "--calibrate", str(path)])
+    assert calibrated.exit_code == 0, calibrated.output
+    assert "weightings tried" in calibrated.output
 
 
 def test_recompute_and_notify_report_their_totals(
@@ -66,9 +75,7 @@ def test_recompute_and_notify_report_their_totals(
 
 
 @pytest.mark.model
-def test_a_reworded_need_finds_its_technology_with_e5(
-    app: Flask, people: dict[str, User]
-) -> None:
+def test_a_reworded_need_finds_its_technology_with_e5(app: Flask, people: dict[str, User]) -> None:
     if not (E5_FOLDER / "model.safetensors").is_file():
         if os.environ.get("CI") == "true":
             pytest.fail(f"multilingual-e5-small not found at {E5_FOLDER}")
