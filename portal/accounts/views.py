@@ -24,6 +24,7 @@ from portal.forms_common import show_errors
 from portal.mail import send_mail
 from portal.organizations import membership
 from portal.organizations.models import Organization, OrgKind
+from portal.page_actions import commit_or_report
 from portal.security import Action, can
 from portal.urls import safe_next_url
 
@@ -194,14 +195,7 @@ def set_locale(code: str) -> Response:
 @bp.route("/verify/<token>")
 def verify_email(token: str) -> Response:
     # A GET, because it is opened from a mail; opening it twice changes nothing more.
-    try:
-        service.verify_email(token)
-    except Refusal as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("邮箱已验证"), "success")
+    commit_or_report(lambda: service.verify_email(token), _("邮箱已验证"))
     return redirect(url_for("auth.profile" if current_user.is_authenticated else "auth.login"))
 
 

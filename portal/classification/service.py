@@ -17,12 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from matching.carbon import CarbonClassification, classify_organization
 from portal.accounts.models import User
 from portal.audit.service import record_change
 from portal.classification.classifiers import carbon_classifier
+from portal.domain_errors import InvalidTransition, ValidationFailed
 from portal.extensions import db
 from portal.listings.models import ListingStatus, Technology
 from portal.model_mixins import utcnow
@@ -31,10 +33,6 @@ from portal.security import Action, ensure
 
 MAX_OVERRIDE_REASON = 500
 _SHOWN_ITEM_REASONS = 3
-
-
-class CarbonTypeError(Exception):
-    """An override the rules refuse; the message is shown to the user."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +105,11 @@ def compute_carbon_type(org: Organization) -> tuple[CarbonClassification, dict[s
     return verdict, computed
 
 
+def has_override(org: Organization) -> bool:
+    """Whether a broker's type decides for this organization (reclassifying keeps it)."""
+    return _override_of(org) is not None
+
+
 def _override_of(org: Organization) -> dict[str, Any] | None:
     return (org.carbon_type_basis or {}).get("override")
 
@@ -156,12 +159,12 @@ def override_carbon_type(
     try:
         carbon_type = CarbonType(carbon_type)
     except ValueError as exc:
-        raise CarbonTypeError("请选择负碳、零碳、低碳或非低碳类") from exc
+        raise ValidationFailed({"carbon_type": _l("请选择负碳、零碳、低碳或非低碳类")}) from exc
     reason = (reason or "").strip()
     if not reason:
-        raise CarbonTypeError("请填写人工认定的理由")
+        raise ValidationFailed({"reason": _l("请填写人工认定的理由")})
     if len(reason) > MAX_OVERRIDE_REASON:
-        raise CarbonTypeError(f"理由不超过 {MAX_OVERRIDE_REASON} 字")
+        raise ValidationFailed({"reason": _l("理由不超过 %(limit)d 字", limit=MAX_OVERRIDE_REASON)})
     before = _state(org)
     basis = dict(org.carbon_type_basis or {})
     basis["method"] = "override"
@@ -184,7 +187,7 @@ def clear_carbon_override(org: Organization, actor: User) -> None:
     """Withdraw the override: the classifier's last verdict (if any) becomes the type again."""
     ensure(actor, Action.CLASSIFY_ORGANIZATION, org)
     if _override_of(org) is None:
-        raise CarbonTypeError("该机构没有人工认定的类型")
+        raise InvalidTransition(_l("该机构没有人工认定的类型"), code="no_override")
     before = _state(org)
     basis = dict(org.carbon_type_basis or {})
     basis["method"] = "classifier"

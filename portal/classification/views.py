@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -14,6 +14,7 @@ from portal.classification import bp, directory, service
 from portal.classification.forms import CarbonOverrideForm
 from portal.extensions import db
 from portal.organizations.models import XIAMEN_DISTRICTS, Organization, OrgKind
+from portal.page_actions import commit_or_report
 from portal.security import Action, ensure
 
 
@@ -60,53 +61,49 @@ def directory_export() -> Response:
 
 
 def _broker_carbon_action(
-    org_id: int, form: FlaskForm, change: Callable[[Organization], str]
+    org_id: int, form: FlaskForm, change: Callable[[Organization], object], done: str
 ) -> Response:
-    """Check the broker may classify, apply `change` (which returns the confirmation) and
-    commit, or roll back and show the refusal."""
+    """Check the broker may classify, apply `change`, then commit or show the refusal."""
     org = db.get_or_404(Organization, org_id)
     ensure(current_user, Action.CLASSIFY_ORGANIZATION, org)
     if not form.validate_on_submit():
         abort(400)
-    try:
-        confirmation = change(org)
-    except service.CarbonTypeError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
-        flash(confirmation, "success")
+    commit_or_report(lambda: change(org), done)
     return redirect(url_for("orgs.detail", org_id=org.id) + "#carbon")
 
 
 @bp.route("/orgs/<int:org_id>/carbon/classify", methods=["POST"])
 @login_required
 def classify(org_id: int) -> Response:
-    def reclassify(org: Organization) -> str:
-        if service.classify_organization_carbon(org, current_user).overridden:
-            return _("已重新判定；人工认定的类型仍然有效")
-        return _("已重新判定")
-
-    return _broker_carbon_action(org_id, FlaskForm(), reclassify)
+    org = db.get_or_404(Organization, org_id)
+    # An override outlives reclassification; the confirmation says so.
+    overridden = service.has_override(org)
+    done = _("已重新判定；人工认定的类型仍然有效") if overridden else _("已重新判定")
+    return _broker_carbon_action(
+        org_id, FlaskForm(), lambda o: service.classify_organization_carbon(o, current_user), done
+    )
 
 
 @bp.route("/orgs/<int:org_id>/carbon/override", methods=["POST"])
 @login_required
 def override(org_id: int) -> Response:
     form = CarbonOverrideForm()
-
-    def set_override(org: Organization) -> str:
-        service.override_carbon_type(org, form.carbon_type.data, form.reason.data, current_user)
-        return _("已人工认定类型")
-
-    return _broker_carbon_action(org_id, form, set_override)
+    return _broker_carbon_action(
+        org_id,
+        form,
+        lambda org: service.override_carbon_type(
+            org, form.carbon_type.data, form.reason.data, current_user
+        ),
+        _("已人工认定类型"),
+    )
 
 
 @bp.route("/orgs/<int:org_id>/carbon/override/clear", methods=["POST"])
 @login_required
 def clear_override(org_id: int) -> Response:
-    def clear(org: Organization) -> str:
-        service.clear_carbon_override(org, current_user)
-        return _("已撤销人工认定，恢复自动判定的类型")
-
-    return _broker_carbon_action(org_id, FlaskForm(), clear)
+    return _broker_carbon_action(
+        org_id,
+        FlaskForm(),
+        lambda org: service.clear_carbon_override(org, current_user),
+        _("已撤销人工认定，恢复自动判定的类型"),
+    )

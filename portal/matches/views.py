@@ -23,6 +23,7 @@ from portal.matches.listing_matches import (
 )
 from portal.matches.models import Match, MatchState
 from portal.matches.subscriptions import subscribe, unsubscribe
+from portal.page_actions import commit_or_report
 from portal.security import Action, can, ensure, requires
 from portal.taxonomy import service as taxonomy_service
 from portal.urls import safe_next_url
@@ -97,14 +98,10 @@ def move(match_id: int) -> Response:
     form = MoveForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        service.move_match(match, form.state.data, current_user, form.feedback.data)
-    except Refusal as exc:
-        db.session.rollback()
-        flash(" ".join(exc.fields.values()) or exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("对接状态已更新"), "success")
+    commit_or_report(
+        lambda: service.move_match(match, form.state.data, current_user, form.feedback.data),
+        _("对接状态已更新"),
+    )
     return redirect(safe_next_url(request.form.get("next")) or url_for("matches.index"))
 
 
@@ -139,20 +136,16 @@ def feedback(match_id: int) -> Response:
     form = FeedbackForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        give_feedback(
+    commit_or_report(
+        lambda: give_feedback(
             match,
             current_user,
             form.relevant.data == "yes",
             form.reason.data or None,
             form.comment.data or "",
-        )
-    except Refusal as exc:
-        db.session.rollback()
-        flash(" ".join(exc.fields.values()) or exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("谢谢，反馈已记录"), "success")
+        ),
+        _("谢谢，反馈已记录"),
+    )
     return redirect(
         safe_next_url(request.form.get("next")) or url_for("needs.detail", listing_id=match.need_id)
     )

@@ -15,6 +15,7 @@ from portal.forms_common import show_errors
 from portal.organizations import bp, membership, service
 from portal.organizations.forms import OrganizationForm, VerifyForm
 from portal.organizations.models import XIAMEN_DISTRICTS, JoinRequest, Organization, OrgKind
+from portal.page_actions import commit_or_report
 from portal.security import Action, can, ensure
 from portal.urls import safe_next_url
 
@@ -24,6 +25,14 @@ def _get_org(org_id: int) -> Organization:
     if org is None:
         abort(404)
     return org
+
+
+def _member_of(org_id: int, user_id: int) -> User:
+    """The member named in the path; another organization's member is not found here."""
+    member = db.session.get(User, user_id)
+    if member is None or member.organization_id != org_id:
+        raise NotFound()
+    return member
 
 
 @bp.route("/")
@@ -144,14 +153,10 @@ def members(org_id: int) -> str:
 @login_required
 def join(org_id: int) -> Response:
     org = _get_org(org_id)
-    try:
-        membership.request_to_join(current_user, org)
-    except Refusal as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("已提交加入申请，请等待机构管理员审核"), "success")
+    commit_or_report(
+        lambda: membership.request_to_join(current_user, org),
+        _("已提交加入申请，请等待机构管理员审核"),
+    )
     return redirect(url_for("orgs.detail", org_id=org.id))
 
 
@@ -163,14 +168,10 @@ def decide(org_id: int, request_id: int, decision: str) -> Response:
     join_request = db.session.get(JoinRequest, request_id)
     if join_request is None or join_request.organization_id != org_id:
         raise NotFound()
-    try:
-        membership.decide(current_user, join_request, approve=decision == "approve")
-    except Refusal as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("已通过申请") if decision == "approve" else _("已拒绝申请"), "success")
+    commit_or_report(
+        lambda: membership.decide(current_user, join_request, approve=decision == "approve"),
+        _("已通过申请") if decision == "approve" else _("已拒绝申请"),
+    )
     return redirect(
         safe_next_url(request.form.get("next")) or url_for("orgs.members", org_id=org_id)
     )
@@ -179,32 +180,19 @@ def decide(org_id: int, request_id: int, decision: str) -> Response:
 @bp.route("/<int:org_id>/members/<int:user_id>/remove", methods=["POST"])
 @login_required
 def remove_member(org_id: int, user_id: int) -> Response:
-    member = db.session.get(User, user_id)
-    if member is None or member.organization_id != org_id:
-        raise NotFound()
-    try:
-        membership.remove_member(current_user, member)
-    except Refusal as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("已移除该成员"), "success")
+    member = _member_of(org_id, user_id)
+    commit_or_report(lambda: membership.remove_member(current_user, member), _("已移除该成员"))
     return redirect(url_for("orgs.members", org_id=org_id))
 
 
 @bp.route("/<int:org_id>/members/<int:user_id>/<any(promote, demote):change>", methods=["POST"])
 @login_required
 def change_administrator(org_id: int, user_id: int, change: str) -> Response:
-    member = db.session.get(User, user_id)
-    if member is None or member.organization_id != org_id:
-        raise NotFound()
-    try:
-        membership.set_administrator(current_user, member, administrator=change == "promote")
-    except Refusal as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("已设为机构管理员") if change == "promote" else _("已取消管理员身份"), "success")
+    member = _member_of(org_id, user_id)
+    commit_or_report(
+        lambda: membership.set_administrator(
+            current_user, member, administrator=change == "promote"
+        ),
+        _("已设为机构管理员") if change == "promote" else _("已取消管理员身份"),
+    )
     return redirect(url_for("orgs.members", org_id=org_id))
