@@ -189,6 +189,12 @@ def configure_cli(app: Flask) -> None:
     users_cli.add_command(token_command)
     listings_cli.add_command(import_command)
     for command in (
-        users_cli, seed_command, listings_cli, match_cli, classify_cli, models_cli, search_cli
+        users_cli,
+        seed_command,
+        listings_cli,
+        match_cli,
+        classify_cli,
+        models_cli,
+        search_cli,
     ):
         app.cli.add_command(command)

@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import LazyString
 
 from portal.api.fields import TIMESTAMP_FIELDS, Field
-from portal.listings.fields import ListingField, fields_for
+from portal.listings.fields import CONTACT_FIELDS, ListingField, fields_for
 from portal.listings.kinds import Listing, ListingKind, kind_of
 from portal.listings.models import ListingStatus, TechnologyKind, TransferMode
 
@@ -105,8 +105,9 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def serialize_listing(listing: Listing, today: date) -> dict[str, Any]:
-    """Every declared field of the listing's kind, as JSON values."""
+def serialize_listing(listing: Listing, today: date, *, show_contact: bool) -> dict[str, Any]:
+    """Every declared field of the listing's kind, as JSON values; the contact fields are null
+    unless `show_contact` (the caller may see them: Action.VIEW_CONTACT)."""
     fields = NEED_FIELDS if kind_of(listing).value == "need" else TECHNOLOGY_FIELDS
     computed = {
         "area": listing.area.code if listing.area else None,
@@ -114,6 +115,8 @@ def serialize_listing(listing: Listing, today: date) -> dict[str, Any]:
         "owner_org_name": listing.owner_org.name,
         "is_expired": listing.is_expired(today),
     }
+    if not show_contact:
+        computed.update(dict.fromkeys(CONTACT_FIELDS))
     return {
         name: _json_value(computed[name] if name in computed else getattr(listing, name))
         for name in fields
