@@ -23,6 +23,7 @@ from portal.proxy import configure_proxy
 from portal.rate_limits import configure_rate_limits
 from portal.search_index import configure_search
 from portal.security_headers import configure_security_headers
+from portal.urls import configure_url_converters
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +37,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     configure_settings(app, config)
+    configure_url_converters(app)
     configure_proxy(app)
     configure_logging(app)
     configure_extensions(app)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import current_app, request
@@ -42,6 +42,18 @@ TIMESTAMP_FIELDS: dict[str, Field] = {
     name: Field("string", label, nullable=False, read_only=True, format="date-time")
     for name, label in (("created_at", "创建时间（UTC）"), ("updated_at", "更新时间（UTC）"))
 }
+
+
+def json_timestamp(value: datetime | None) -> str | None:
+    """A stored time as RFC 3339 ("2026-12-03T07:14:21.96Z"), which the document's "date-time"
+    format requires: the database keeps naive UTC times, and an ISO time without an offset
+    is not a valid date-time."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat().replace("+00:00", "Z")
+
 
 TYPE_NAMES = {
     "string": _l("字符串"),

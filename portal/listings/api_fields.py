@@ -7,13 +7,13 @@ same validator; only identity, workflow and counters are declared here.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import LazyString
 
-from portal.api.fields import TIMESTAMP_FIELDS, Field
+from portal.api.fields import TIMESTAMP_FIELDS, Field, json_timestamp
 from portal.listings.fields import CONTACT_FIELDS, ListingField, fields_for
 from portal.listings.kinds import Listing, ListingKind, kind_of
 from portal.listings.models import ListingStatus, TechnologyKind, TransferMode
@@ -98,7 +98,9 @@ WORKFLOW_FIELDS = ("status", "review_comment")
 def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
-    if hasattr(value, "isoformat"):
+    if isinstance(value, datetime):
+        return json_timestamp(value)
+    if hasattr(value, "isoformat"):  # dates
         return value.isoformat()
     if hasattr(value, "value"):  # enums
         return value.value

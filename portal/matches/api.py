@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.api.auth import caller, require
 from portal.api.errors import invalid, not_found
-from portal.api.fields import Field
+from portal.api.fields import Field, json_timestamp
 from portal.api.routing import ApiRoute, ApiSection, QueryParam, Schema
 from portal.extensions import db
 from portal.listings.kinds import Listing
@@ -95,7 +95,7 @@ def _answer(listing: Listing, counterpart: str) -> dict[str, Any]:
         "items": items,
         "total": len(items),
         "limit": limit,
-        "computed_at": run.computed_at.isoformat() if run else None,
+        "computed_at": json_timestamp(run.computed_at) if run else None,
         "failed_checks": run.failed_checks if run else [],
     }
 

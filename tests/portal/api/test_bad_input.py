@@ -106,3 +106,27 @@ def test_html_is_stored_as_data_and_escaped_on_pages(
     page = client.get(f"/orgs/{org_id}")
     assert script not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_ids_beyond_any_row_are_not_found_on_every_method(client: FlaskClient) -> None:
+    """An id longer than an id column holds is no row: 404, never a driver overflow (500)."""
+    for method in ("GET", "PATCH", "DELETE"):
+        response = client.open("/api/v1/needs/41556641710", method=method, json={})
+        assert response.status_code == 404, method
+    assert client.get("/catalogue/99999999999999999999").status_code == 404
+
+
+def test_timestamps_are_rfc_3339_with_an_offset(
+    client: FlaskClient, people: dict[str, User]
+) -> None:
+    """The document says date-time; an ISO time without an offset is not one."""
+    from datetime import datetime
+
+    from portal.listings.kinds import ListingKind
+    from tests.factories import make_published
+
+    need = make_published(ListingKind.NEED, people["enterprise"], people["broker"])
+    body = client.get(f"/api/v1/needs/{need.id}").json
+    for name in ("created_at", "updated_at", "published_at"):
+        assert body[name].endswith("Z"), name
+        assert datetime.fromisoformat(body[name]).utcoffset() is not None
