@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from werkzeug.test import TestResponse
 
 from portal import create_app
@@ -96,8 +96,10 @@ class World:
     upload: str  # an upload of the caller's, waiting for confirmation
 
     def ids(self) -> dict[str, Any]:
+        """The ids to put in paths; read from the identity map, so that a row a call deleted
+        (or a ranking replaced) still gives its id."""
         return {
-            name: getattr(value, "id", value)
+            name: inspect(value).identity[0] if isinstance(value, db.Model) else value
             for name, value in vars(self).items()
             if name != "actor"
         }
