@@ -19,9 +19,11 @@ from portal.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 from portal.logging_setup import configure_logging
 from portal.matches import configure_matching
 from portal.outbox import configure_outbox
+from portal.proxy import configure_proxy
 from portal.rate_limits import configure_rate_limits
 from portal.search_index import configure_search
 from portal.security_headers import configure_security_headers
+from portal.urls import configure_url_converters
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,6 +37,8 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     configure_settings(app, config)
+    configure_url_converters(app)
+    configure_proxy(app)
     configure_logging(app)
     configure_extensions(app)
     configure_outbox(app)

@@ -63,6 +63,11 @@ class Config:
     LANGUAGES = ("zh_CN", "en")
     BOOTSTRAP_SERVE_LOCAL = True
 
+    # Proxies in front of the app whose X-Forwarded-For / -Proto are trusted (portal/proxy.py);
+    # 0 trusts none.
+    PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)
+    PROXY_FIX_X_PROTO = _env_int("PROXY_FIX_X_PROTO", 0)
+
     # Rate limits (portal/rate_limits.py): memory storage counts per process; point this at
     # Redis (redis://host:6379/0) when several workers serve the portal.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

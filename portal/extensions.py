@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from flask import has_request_context, request
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
@@ -29,7 +30,23 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# The last page any list serves: 10,000 pages of 100 is far past any real browsing, and a
+# larger `?page=` would ask the database for an offset it cannot hold (a 500 on SQLite).
+MAX_PAGE = 10_000
+
+
+class PortalSQLAlchemy(SQLAlchemy):
+    def paginate(self, select: Any, *, page: int | None = None, **kwargs: Any) -> Any:
+        """Flask-SQLAlchemy's paginate with `page` (given, or read from ?page=) at most MAX_PAGE."""
+        if page is None and has_request_context():
+            raw = request.args.get("page", "")
+            page = int(raw) if raw.isdigit() else None
+        if page is not None:
+            page = min(page, MAX_PAGE)
+        return super().paginate(select, page=page, **kwargs)
+
+
+db = PortalSQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -9,9 +9,9 @@ and are attached here, by endpoint, so views carry no limiter code.
 Keys: the client's address; the account a log-in or reset is for (so guessing one person's
 password is slow from any number of addresses); the caller (token, else session account,
 else address) for searches and classification, where anonymous callers get a lower cap.
-The address is ``request.remote_addr``: behind a reverse proxy it is the proxy's until the
-app is wrapped in Werkzeug's ``ProxyFix`` (not done yet), so limits by address then count
-every client together.
+The address is ``request.remote_addr``: behind a reverse proxy, set ``PROXY_FIX_X_FOR`` to the
+number of proxies (portal/proxy.py wraps the app in Werkzeug's ``ProxyFix``) so it is the
+client's, not the proxy's, and limits by address count each client apart.
 """
 
 from __future__ import annotations

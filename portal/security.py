@@ -49,6 +49,8 @@ class Action(enum.StrEnum):
     REQUEST_MEMBERSHIP = "request_membership"
     MANAGE_MEMBERS = "manage_members"
     DEACTIVATE_ACCOUNT = "deactivate_account"
+    VIEW_CONTACT = "view_contact"
+    VIEW_DEAL_STATE = "view_deal_state"
 
 
 def is_staff(user: User | None) -> bool:
@@ -67,6 +69,14 @@ def _owner_org_id(target: Any) -> int | None:
     if isinstance(target, Organization):
         return target.id
     return getattr(target, "owner_org_id", None)
+
+
+def _is_party(user: User, match: Any, *, with_contacting: bool) -> bool:
+    """The user's organization owns either listing of the match (or reached out on it)."""
+    sides = (getattr(match, "technology", None), getattr(match, "need", None))
+    if any(_belongs_to(user, _owner_org_id(side)) for side in sides if side):
+        return True
+    return with_contacting and _belongs_to(user, getattr(match, "contacting_org_id", None))
 
 
 # Who may reach out about a listing: enterprises contact technology owners, researchers need owners.
@@ -93,8 +103,11 @@ def can(user: User | None, action: Action, target: Any = None) -> bool:
         case Action.VIEW_UNPUBLISHED | Action.VIEW_LISTING_MATCHES:
             return owns or staff
         case Action.GIVE_MATCH_FEEDBACK:  # target: a match; either listing's organization
-            sides = (getattr(target, "technology", None), getattr(target, "need", None))
-            return any(_belongs_to(user, _owner_org_id(side)) for side in sides if side)
+            return _is_party(user, target, with_contacting=False)
+        case Action.VIEW_DEAL_STATE:  # target: a match; how a deal stands is the parties' own
+            return staff or _is_party(user, target, with_contacting=True)
+        case Action.VIEW_CONTACT:  # target: a listing; its contact person, e-mail and phone
+            return owns or staff or can(user, Action.CONTACT_OWNER, target)
         case Action.REVIEW_LISTING | Action.VERIFY_ORGANIZATION | Action.VIEW_AUDIT_LOG:
             return staff
         case Action.CREATE_ORGANIZATION | Action.IMPORT_LISTINGS:

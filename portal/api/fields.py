@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import current_app, request
@@ -43,6 +43,23 @@ TIMESTAMP_FIELDS: dict[str, Field] = {
     for name, label in (("created_at", "创建时间（UTC）"), ("updated_at", "更新时间（UTC）"))
 }
 
+
+# The largest integer a column holds on both databases (PostgreSQL's INTEGER): larger ones
+# would overflow the driver instead of being refused.
+MAX_INTEGER = 2**31 - 1
+
+
+def json_timestamp(value: datetime | None) -> str | None:
+    """A stored time as RFC 3339 ("2026-12-03T07:14:21.96Z"), which the document's "date-time"
+    format requires: the database keeps naive UTC times, and an ISO time without an offset
+    is not a valid date-time."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat().replace("+00:00", "Z")
+
+
 TYPE_NAMES = {
     "string": _l("字符串"),
     "integer": _l("整数"),
@@ -66,11 +83,40 @@ def json_body() -> Any:
         )
     raw = request.get_data(cache=True)
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(raw, parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
         raise ApiError(
             400, "malformed_json", _l("JSON 格式错误：%(error)s", error=str(exc))
         ) from exc
+    except RecursionError as exc:  # "[[[[..." nested deeper than the parser recurses
+        raise ApiError(400, "malformed_json", _l("JSON 嵌套过深")) from exc
+    if not _encodable(data):
+        # "\ud800" is valid JSON but no text: the database and the tokenizer refuse it.
+        raise ApiError(400, "malformed_json", _l("JSON 中含有无效的 Unicode 字符（孤立代理项）"))
+    return data
+
+
+def _refuse_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (Python's parser accepts them by default)."""
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _encodable(value: Any) -> bool:
+    """Every string in the parsed body (keys too) can be written as UTF-8."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 def _type_error(value: Any, field: Field) -> str | None:
@@ -94,6 +140,8 @@ def _type_error(value: Any, field: Field) -> str | None:
         case "integer":
             if isinstance(value, bool) or not isinstance(value, int):
                 return _l("应为整数")
+            if abs(value) > MAX_INTEGER:
+                return _l("超出范围（绝对值不超过 %(limit)d）", limit=MAX_INTEGER)
         case "number":
             if isinstance(value, bool) or not isinstance(value, int | float):
                 return _l("应为数字")

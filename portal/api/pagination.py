@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
 
 from portal.api.errors import invalid
-from portal.extensions import db
+from portal.extensions import MAX_PAGE, db
 
 T = TypeVar("T")
 
@@ -18,18 +18,20 @@ DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 
 
-def _positive_int(name: str, default: int) -> int:
+def _positive_int(name: str, default: int, limit: int | None = None) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
     if not raw.isdigit() or int(raw) < 1:
         raise invalid({name: _l("应为正整数")})
+    if limit is not None and int(raw) > limit:
+        raise invalid({name: _l("不超过 %(limit)d", limit=limit)})
     return int(raw)
 
 
 def page_args() -> tuple[int, int]:
     """`page` and `per_page` from the query string; per_page is capped at MAX_PER_PAGE."""
-    page = _positive_int("page", 1)
+    page = _positive_int("page", 1, MAX_PAGE)
     per_page = min(_positive_int("per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
     return page, per_page
 

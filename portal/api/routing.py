@@ -90,7 +90,9 @@ def resource_routes(
             response_schema=name,
             is_list=True,
             query=PAGING + list_query,
-            errors=(422,),
+            # 401 for a bad token or an unpublished status asked without one, 403 for an
+            # unpublished status asked by an account of no organization.
+            errors=(401, 403, 422),
         ),
         ApiRoute(
             "POST",

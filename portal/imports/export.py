@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from flask_babel import force_locale
 from sqlalchemy.orm import selectinload
@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.imports.cells import cell_text, guard_formula
 from portal.imports.columns import EXPORT_HEADERS, OWNER_COLUMN
-from portal.listings.fields import fields_for
+from portal.listings.fields import CONTACT_FIELDS, fields_for
 from portal.listings.kinds import KIND_LABELS, STATUS_LABELS, Listing, ListingKind
 from portal.listings.models import Need, Technology
 from portal.listings.query import ListingFilter, listings_query
@@ -43,8 +43,11 @@ def export_headers(model: type[Technology] | type[Need]) -> list[str]:
     return [ID_HEADER, *kind_column, *fields, STATUS_HEADER, PUBLISHED_HEADER, VIEWS_HEADER]
 
 
-def export_row(listing: Listing, fields: list[str]) -> list[str]:
+def export_row(listing: Listing, fields: list[str], *, show_contact: bool) -> list[str]:
+    """One listing's cells; the contact cells are blank unless `show_contact`."""
     values = listing_values(listing)
+    if not show_contact:
+        values.update(dict.fromkeys(CONTACT_FIELDS))
     values[OWNER_COLUMN] = listing.owner_org.name
     kind_column = [str(KIND_LABELS[listing.kind.value])] if isinstance(listing, Technology) else []
     published = listing.published_at.date().isoformat() if listing.published_at else ""
@@ -59,8 +62,13 @@ def export_row(listing: Listing, fields: list[str]) -> list[str]:
     ]
 
 
-def listings_csv(model: type[Technology] | type[Need], filters: ListingFilter) -> Iterator[str]:
-    """The CSV text of every listing `filters` selects, in chunks (BOM first).
+def listings_csv(
+    model: type[Technology] | type[Need],
+    filters: ListingFilter,
+    show_contact: Callable[[Listing], bool],
+) -> Iterator[str]:
+    """The CSV text of every listing `filters` selects, in chunks (BOM first); a listing's
+    contact cells are filled only where `show_contact(listing)` (the exporter may see them).
 
     Needs an application context for the whole iteration; rows are read in batches
     so a large export does not hold every listing in memory.
@@ -84,7 +92,7 @@ def listings_csv(model: type[Technology] | type[Need], filters: ListingFilter) -
         yield BOM + drain()
         rows = db.session.scalars(query.execution_options(yield_per=ROWS_PER_CHUNK))
         for count, listing in enumerate(rows, start=1):
-            writer.writerow(export_row(listing, fields))
+            writer.writerow(export_row(listing, fields, show_contact=show_contact(listing)))
             if count % ROWS_PER_CHUNK == 0:
                 yield drain()
         tail = drain()

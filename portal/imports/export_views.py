@@ -1,7 +1,8 @@
 """Download of a filtered list page as CSV: /export/catalogue.csv, /export/needs.csv.
 
 The query string is that of the list page (same filters, same rules: anyone
-exports published listings, staff may ask for a status).
+exports published listings, staff may ask for a status; contact cells are filled only for
+listings the exporter may see the contact of).
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ def listings(collection: str) -> Response:
     if filters.status is not None and not can(current_user, Action.REVIEW_LISTING):
         abort(403)
     day = f"{utcnow():%Y%m%d}"
-    response = Response(stream_with_context(listings_csv(model, filters)), mimetype="text/csv")
+    rows = listings_csv(
+        model, filters, lambda listing: can(current_user, Action.VIEW_CONTACT, listing)
+    )
+    response = Response(stream_with_context(rows), mimetype="text/csv")
     # Browsers take the Chinese name from filename* (RFC 6266); the ASCII one is a fallback.
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{collection}-{day}.csv"; '

@@ -128,7 +128,7 @@ def import_listings(
     kind = ListingKind(kind)
     ensure(actor, Action.IMPORT_LISTINGS)
     try:
-        table = read_table(filename, data)
+        table = read_table(filename, data, max_rows=MAX_ROWS)
     except TableError as exc:
         raise FileRejected(str(exc)) from exc
     if len(table.rows) > MAX_ROWS:

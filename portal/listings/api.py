@@ -43,6 +43,13 @@ def visible_filter(filters: ListingFilter, user: User | None) -> ListingFilter:
     return replace(filters, owner_org_id=user.organization_id)
 
 
+def serialized(listing: Listing) -> dict[str, Any]:
+    """The listing as the caller may read it: contacts only for those allowed to see them."""
+    return serialize_listing(
+        listing, utcnow().date(), show_contact=can(caller(), Action.VIEW_CONTACT, listing)
+    )
+
+
 def listing_filter_from_args(args: Any, user: User | None) -> ListingFilter:
     """The list filters of the pages (`org` among them); 422 names bad ones."""
     filters, errors = parse_listing_filter(args)
@@ -86,10 +93,10 @@ class ListingResource:
             raise invalid({"kind": _l("需求没有类别")}, _l("筛选条件有误"))
         today = utcnow().date()
         query = listings_query(self.model, filters, today)
-        return paginated(query, lambda listing: serialize_listing(listing, today))
+        return paginated(query, serialized)
 
     def get_item(self, item_id: int) -> dict[str, Any]:
-        return serialize_listing(self._get(item_id), utcnow().date())
+        return serialized(self._get(item_id))
 
     def create_item(self) -> tuple[dict[str, Any], int]:
         user = self._user()
@@ -105,7 +112,7 @@ class ListingResource:
         data.pop("owner_org_id", None)
         listing = listings_service.create_listing(kind, data, user, owner=owner)
         db.session.commit()
-        return serialize_listing(listing, utcnow().date()), 201
+        return serialized(listing), 201
 
     def update_item(self, item_id: int) -> dict[str, Any]:
         user = self._user()
@@ -123,7 +130,7 @@ class ListingResource:
                 listing, workflow["status"], user, comment=workflow.get("review_comment")
             )
         db.session.commit()
-        return serialize_listing(listing, utcnow().date())
+        return serialized(listing)
 
     def delete_item(self, item_id: int) -> tuple[str, int]:
         user = self._user()

@@ -7,14 +7,14 @@ same validator; only identity, workflow and counters are declared here.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import LazyString
 
-from portal.api.fields import TIMESTAMP_FIELDS, Field
-from portal.listings.fields import ListingField, fields_for
+from portal.api.fields import TIMESTAMP_FIELDS, Field, json_timestamp
+from portal.listings.fields import CONTACT_FIELDS, ListingField, fields_for
 from portal.listings.kinds import Listing, ListingKind, kind_of
 from portal.listings.models import ListingStatus, TechnologyKind, TransferMode
 
@@ -98,15 +98,18 @@ WORKFLOW_FIELDS = ("status", "review_comment")
 def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
-    if hasattr(value, "isoformat"):
+    if isinstance(value, datetime):
+        return json_timestamp(value)
+    if hasattr(value, "isoformat"):  # dates
         return value.isoformat()
     if hasattr(value, "value"):  # enums
         return value.value
     return value
 
 
-def serialize_listing(listing: Listing, today: date) -> dict[str, Any]:
-    """Every declared field of the listing's kind, as JSON values."""
+def serialize_listing(listing: Listing, today: date, *, show_contact: bool) -> dict[str, Any]:
+    """Every declared field of the listing's kind, as JSON values; the contact fields are null
+    unless `show_contact` (the caller may see them: Action.VIEW_CONTACT)."""
     fields = NEED_FIELDS if kind_of(listing).value == "need" else TECHNOLOGY_FIELDS
     computed = {
         "area": listing.area.code if listing.area else None,
@@ -114,6 +117,8 @@ def serialize_listing(listing: Listing, today: date) -> dict[str, Any]:
         "owner_org_name": listing.owner_org.name,
         "is_expired": listing.is_expired(today),
     }
+    if not show_contact:
+        computed.update(dict.fromkeys(CONTACT_FIELDS))
     return {
         name: _json_value(computed[name] if name in computed else getattr(listing, name))
         for name in fields

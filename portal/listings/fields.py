@@ -343,6 +343,11 @@ FIELDS: tuple[ListingField, ...] = (
 RANGES = (("price_min", "price_max"), ("budget_min", "budget_max"))
 
 
+# The owner's contact person: shown only to those allowed to see it (Action.VIEW_CONTACT) on
+# pages, in the API and in CSV exports.
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
+
+
 def fields_for(kind: ListingKind) -> tuple[ListingField, ...]:
     """The input fields a listing of this kind accepts, in form order."""
     return tuple(spec for spec in FIELDS if kind in spec.kinds)

@@ -152,6 +152,7 @@ def register_listing_pages(bp: Blueprint, kinds: tuple[ListingKind, ...]) -> Non
                 kind=kind_of(listing),
                 expired=expired,
                 show_review_comment=bool(listing.review_comment) and may_edit,
+                may_see_contact=can(current_user, Action.VIEW_CONTACT, listing),
                 may_contact=published
                 and not expired
                 and can(current_user, Action.CONTACT_OWNER, listing),

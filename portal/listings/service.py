@@ -132,13 +132,21 @@ def create_listing(
     return listing
 
 
-def update_listing(
-    listing: Listing, data: Mapping[str, Any], user: User
-) -> Listing:
+# Where an owner's edit sends a listing: back in front of a broker before the public sees it.
+OWNER_EDIT_STATUS = {
+    ListingStatus.PUBLISHED: ListingStatus.SUBMITTED,
+    ListingStatus.SUBMITTED: ListingStatus.DRAFT,
+}
+
+
+def update_listing(listing: Listing, data: Mapping[str, Any], user: User) -> Listing:
     """Change the fields given in `data` (a partial update).
 
     When an owner edits a published listing it goes back to review (submitted),
-    so what the public reads has always been checked by a broker.
+    so what the public reads has always been checked by a broker. When an owner edits a
+    submitted listing it goes back to draft: the broker may be reading the submitted text at
+    that moment, and a publish sent after the edit must not put the unseen text online (it is
+    refused, since a draft cannot be published); the owner submits the new text again.
     """
     ensure(user, Action.EDIT_LISTING, listing)
     if listing.status is ListingStatus.ARCHIVED:
@@ -149,8 +157,8 @@ def update_listing(
     before = _snapshot(listing)
     for attr, value in clean.items():
         setattr(listing, attr, value)
-    if listing.status is ListingStatus.PUBLISHED and not is_staff(user):
-        listing.status = ListingStatus.SUBMITTED
+    if not is_staff(user):
+        listing.status = OWNER_EDIT_STATUS.get(listing.status, listing.status)
     _audit(user, "listing.update", listing, before)
     return listing
 

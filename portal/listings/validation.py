@@ -72,9 +72,7 @@ def validate_listing_data(
 def listing_values(listing: Listing) -> dict[str, Any]:
     """A listing's stored values under the input field names (areas as codes): the inverse of
     `validate_listing_data`, for edit forms, API bodies and exports."""
-    values = {
-        spec.name: getattr(listing, spec.model_attr) for spec in fields_for(kind_of(listing))
-    }
+    values = {spec.name: getattr(listing, spec.model_attr) for spec in fields_for(kind_of(listing))}
     values["area"] = listing.area.code if listing.area else None
     values["industry_area"] = listing.industry_area.code if listing.industry_area else None
     return values

@@ -9,12 +9,12 @@ from flask_babel import lazy_gettext as _l
 
 from portal.api.auth import caller, require
 from portal.api.errors import invalid, not_found
-from portal.api.fields import Field
+from portal.api.fields import Field, json_timestamp
 from portal.api.routing import ApiRoute, ApiSection, QueryParam, Schema
 from portal.extensions import db
 from portal.listings.kinds import Listing
 from portal.listings.models import ListingStatus, Need, Technology
-from portal.matches.listing_matches import current_matches, latest_run
+from portal.matches.listing_matches import current_matches, latest_run, visible_deal_state
 from portal.matches.models import Match
 from portal.security import Action, can
 
@@ -26,7 +26,8 @@ MATCH_LIST_FIELDS: dict[str, Field] = {
         "array",
         "匹配条目，最好的在前：technology 或 need（id、title）、score、confidence、parts"
         "（semantic、lexical、taxonomy、fit）、explanation（terms、area、checks：name、passed、"
-        "detail；notes）、state、match_id",
+        "detail；notes）、match_id，以及 state（对接状态：只给双方机构和经纪人，"
+        "其他调用者没有此项）",
         nullable=False,
         items="object",
     ),
@@ -65,9 +66,10 @@ def _visible(model: type[Technology] | type[Need], item_id: int, noun: Any) -> L
 
 
 def match_item(match: Match, counterpart: str) -> dict[str, Any]:
+    """One match as JSON; its deal state only for those who may see it."""
     other = match.technology if counterpart == "technology" else match.need
     explanation = match.explanation or {}
-    return {
+    item = {
         counterpart: {"id": other.id, "title": other.title},
         "score": match.score,
         "confidence": match.confidence,
@@ -78,9 +80,11 @@ def match_item(match: Match, counterpart: str) -> dict[str, Any]:
             "checks": explanation.get("checks", []),
             "notes": explanation.get("notes", []),
         },
-        "state": match.state.value,
         "match_id": match.id,
     }
+    if (state := visible_deal_state(caller(), match)) is not None:
+        item["state"] = state.value
+    return item
 
 
 def _answer(listing: Listing, counterpart: str) -> dict[str, Any]:
@@ -91,7 +95,7 @@ def _answer(listing: Listing, counterpart: str) -> dict[str, Any]:
         "items": items,
         "total": len(items),
         "limit": limit,
-        "computed_at": run.computed_at.isoformat() if run else None,
+        "computed_at": json_timestamp(run.computed_at) if run else None,
         "failed_checks": run.failed_checks if run else [],
     }
 

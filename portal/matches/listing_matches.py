@@ -111,6 +111,14 @@ class MatchSection:
     can_give_feedback: bool = False
     feedback: dict[int, MatchFeedback] = field(default_factory=dict)  # the viewer's org's
     next_steps: list[NextStep] = field(default_factory=list)  # only when nothing is offered
+    # The deal states the viewer may see (match id -> state): the parties' and staff's only.
+    deal_states: dict[int, MatchState] = field(default_factory=dict)
+
+
+def visible_deal_state(user: User | None, match: Match) -> MatchState | None:
+    """How the deal stands, for the two organizations (and the one that reached out) and
+    staff; None for everyone else, who must not learn who is negotiating with whom."""
+    return match.state if can(user, Action.VIEW_DEAL_STATE, match) else None
 
 
 def match_section(user: User | None, listing: Listing, limit: int = 10) -> MatchSection:
@@ -131,6 +139,9 @@ def match_section(user: User | None, listing: Listing, limit: int = 10) -> Match
         can_give_feedback=bool(matches) and can(user, Action.GIVE_MATCH_FEEDBACK, matches[0]),
         feedback=feedback_of([m.id for m in matches], org_id),
         next_steps=next_steps(listing, subscribed) if run is not None and not matches else [],
+        deal_states={
+            m.id: state for m in matches if (state := visible_deal_state(user, m)) is not None
+        },
     )
 
 

@@ -130,6 +130,26 @@ POLICY: dict[Action, list[Case]] = {
         no("researcher_no_org", "match"),
         no("enterprise", "technology_only_match"),
     ],
+    Action.VIEW_DEAL_STATE: [
+        ok("researcher", "match"),  # the technology's side
+        ok("enterprise", "match"),  # the need's side
+        ok("broker", "match"),
+        ok("admin", "match"),
+        no("other_researcher", "match"),
+        no("other_enterprise", "match"),
+        no("enterprise", "technology_only_match"),
+        no("researcher_no_org", "match"),
+    ],
+    Action.VIEW_CONTACT: [
+        ok("researcher", "xmu_technology"),  # the owner
+        ok("enterprise", "xmu_technology"),  # allowed to contact it
+        ok("researcher", "firm_need"),
+        ok("broker", "firm_need"),
+        ok("admin", "xmu_technology"),
+        no("other_researcher", "xmu_technology"),  # may not contact a technology
+        no("other_enterprise", "firm_need"),
+        no("enterprise_no_org", "xmu_technology"),
+    ],
     Action.REVIEW_LISTING: [
         ok("broker", "xmu_technology"),
         ok("broker", "firm_need"),

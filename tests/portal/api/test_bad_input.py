@@ -106,3 +106,57 @@ def test_html_is_stored_as_data_and_escaped_on_pages(
     page = client.get(f"/orgs/{org_id}")
     assert script not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_ids_beyond_any_row_are_not_found_on_every_method(client: FlaskClient) -> None:
+    """An id longer than an id column holds is no row: 404, never a driver overflow (500)."""
+    for method in ("GET", "PATCH", "DELETE"):
+        response = client.open("/api/v1/needs/41556641710", method=method, json={})
+        assert response.status_code == 404, method
+    assert client.get("/catalogue/99999999999999999999").status_code == 404
+
+
+def test_timestamps_are_rfc_3339_with_an_offset(
+    client: FlaskClient, people: dict[str, User]
+) -> None:
+    """The document says date-time; an ISO time without an offset is not one."""
+    from datetime import datetime
+
+    from portal.listings.kinds import ListingKind
+    from tests.factories import make_published
+
+    need = make_published(ListingKind.NEED, people["enterprise"], people["broker"])
+    body = client.get(f"/api/v1/needs/{need.id}").json
+    for name in ("created_at", "updated_at", "published_at"):
+        assert body[name].endswith("Z"), name
+        assert datetime.fromisoformat(body[name]).utcoffset() is not None
+
+
+def test_json_the_server_cannot_store_is_refused_as_malformed(
+    client: FlaskClient, people: dict[str, User]
+) -> None:
+    """Lone surrogates, NaN and nesting deeper than the parser recurses: 400, never a 500."""
+    api = ApiClient(client, None)
+    for body in (b'{"text": "\\ud800"}', b'{"text": NaN}', b"[" * 100_000):
+        response = api.post("/classify/carbon", data=body, content_type="application/json")
+        assert response.status_code == 400, body[:20]
+        assert response.json["error"]["code"] == "malformed_json"
+
+
+def test_integers_beyond_a_column_are_refused(client: FlaskClient, people: dict[str, User]) -> None:
+    from portal.api.tokens import issue_token
+
+    token = issue_token(people["broker"], "t").secret
+    db.session.commit()
+    response = ApiClient(client, token).post(
+        "/needs", {"title": "园区储能需求", "summary": "需要储能。", "owner_org_id": 10**30}
+    )
+    assert response.status_code == 422 and "owner_org_id" in response.json["error"]["fields"]
+    assert db.session.query(Need).count() == 0
+
+
+def test_pages_far_past_the_end_are_empty_not_errors(client: FlaskClient) -> None:
+    assert client.get(f"/catalogue/?page={10**20}").status_code == 200
+    assert client.get(f"/orgs/?page={10**20}").status_code == 200
+    response = client.get(f"/api/v1/technologies?page={10**20}")
+    assert response.status_code == 422 and "page" in response.json["error"]["fields"]

@@ -67,7 +67,9 @@ def test_guards_turn_formulas_into_text_and_back() -> None:
         assert guard_formula(text) == text and unguard_formula(text) == text
 
 
-def test_export_is_excel_ready_and_guarded(client: FlaskClient, people: dict[str, User]) -> None:
+def test_export_is_excel_ready_and_guarded(
+    client: FlaskClient, auth: AuthActions, people: dict[str, User]
+) -> None:
     make_plan_areas()
     broker = people["broker"]
     listing = make_listing(
@@ -80,11 +82,46 @@ def test_export_is_excel_ready_and_guarded(client: FlaskClient, people: dict[str
     [row] = rows_of(response.data)
     assert row["编号"] == str(listing.id) and row["类型"] == "技术成果" and row["状态"] == "已发布"
     assert row["标题"] == '\'=HYPERLINK("http://evil.example","点击")钠离子电池'
-    assert row["摘要"].startswith("'-面向") and row["联系电话"] == "'+86 592 2180000"
+    assert row["摘要"].startswith("'-面向")
+    assert (row["联系人"], row["联系邮箱"], row["联系电话"]) == ("", "", "")  # anonymous
     assert row["转化方式"] == "许可、合作开发" and row["知识产权"] == "已授权专利"
     assert (row["价格下限（万元）"], row["价格上限（万元）"]) == ("50", "120.5")
     assert row["所属机构"] == "厦门大学" and row["领域代码"] == "A01.03"
     assert row["详细介绍"] == RICH_TECHNOLOGY["description"]
+    auth.login("enterprise@test.xm")  # an enterprise may contact a technology's owner
+    [row] = rows_of(client.get("/export/catalogue.csv").data)
+    assert row["联系人"] == "王工" and row["联系电话"] == "'+86 592 2180000"
+
+
+@pytest.mark.parametrize(
+    ("email", "sees_contact"),
+    [
+        (None, False),
+        ("other@test.xm", False),  # a researcher does not contact a technology's owner
+        ("enterprise@test.xm", True),
+        ("researcher@test.xm", True),  # the owner
+        ("broker@test.xm", True),
+    ],
+)
+def test_contacts_are_exported_only_to_those_allowed_to_contact(
+    client: FlaskClient,
+    auth: AuthActions,
+    people: dict[str, User],
+    email: str | None,
+    sees_contact: bool,
+) -> None:
+    make_plan_areas()
+    make_listing(
+        ListingKind.TECHNOLOGY,
+        people["researcher"],
+        published_by=people["broker"],
+        **RICH_TECHNOLOGY,
+    )
+    if email:
+        auth.login(email)
+    [row] = rows_of(client.get("/export/catalogue.csv").data)
+    assert (row["联系邮箱"] == "wang@xmu.edu.cn") is sees_contact
+    assert (row["联系人"] == "王工") is sees_contact
 
 
 def test_export_applies_the_list_filters(client: FlaskClient, people: dict[str, User]) -> None:
@@ -141,6 +178,7 @@ def test_only_staff_export_by_status(
 )
 def test_an_export_imports_again_unchanged(
     client: FlaskClient,
+    auth: AuthActions,
     people: dict[str, User],
     kind: ListingKind,
     collection: str,
@@ -150,6 +188,7 @@ def test_an_export_imports_again_unchanged(
     owner = people["enterprise" if kind is ListingKind.NEED else "researcher"]
     original = make_listing(kind, owner, published_by=people["broker"], **fields)
     make_listing(kind, owner, published_by=people["broker"])  # a plain one beside it
+    auth.login("broker@test.xm")  # staff export with the contacts, as the importer reads them
     exported = client.get(f"/export/{collection}.csv").data
 
     preview = import_listings(kind, "导出.csv", exported, people["broker"], dry_run=True)

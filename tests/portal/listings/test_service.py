@@ -187,6 +187,31 @@ def test_owner_edit_of_published_listing_returns_it_to_review(
     assert listing.status is ListingStatus.SUBMITTED
 
 
+def test_owner_edit_of_submitted_listing_returns_it_to_draft(
+    app: Flask, people: dict[str, User]
+) -> None:
+    """The broker reviews the submitted text; an edit after submitting cannot be published
+    unseen: the listing is a draft again and a publish sent afterwards is refused."""
+    listing = make_listing(ListingKind.TECHNOLOGY, people["researcher"])
+    submit_listing(listing, people["researcher"])
+    update_listing(
+        listing, {"summary": "提交之后偷偷改过的摘要，内容未经审核。"}, people["researcher"]
+    )
+    assert listing.status is ListingStatus.DRAFT
+    with pytest.raises(InvalidTransition):
+        publish_listing(listing, people["broker"])
+    assert listing.published_at is None
+
+
+def test_broker_edit_of_submitted_listing_keeps_it_in_review(
+    app: Flask, people: dict[str, User]
+) -> None:
+    listing = make_listing(ListingKind.TECHNOLOGY, people["researcher"])
+    submit_listing(listing, people["researcher"])
+    update_listing(listing, {"title": "钠离子电池储能系统（修正错字）"}, people["broker"])
+    assert listing.status is ListingStatus.SUBMITTED
+
+
 def test_other_organizations_cannot_edit_or_delete(app: Flask, people: dict[str, User]) -> None:
     listing = make_listing(ListingKind.TECHNOLOGY, people["researcher"])
     with pytest.raises(PermissionDenied):
