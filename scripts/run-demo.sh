@@ -2,7 +2,8 @@
 # One command from a fresh clone to a running portal with demo data on the embedded
 # defaults (SQLite and the embedded search index under instance/):
 #   bash scripts/run-demo.sh
-# then open http://127.0.0.1:5000 and log in with a demo account printed below.
+# then open http://127.0.0.1:5000 and log in with a demo account printed below. The job
+# worker runs beside the dev server; Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -16,4 +17,9 @@ flask_cmd=(.venv/bin/flask --app wsgi)
 if "${flask_cmd[@]}" search --help >/dev/null 2>&1; then
     "${flask_cmd[@]}" search reindex
 fi
-exec "${flask_cmd[@]}" run --host 127.0.0.1 --port "${PORT:-5000}"
+# The job worker beside the dev server (indexing, ranking and mail after each change);
+# Ctrl-C stops both.
+"${flask_cmd[@]}" jobs worker &
+worker=$!
+trap 'kill -TERM "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT
+"${flask_cmd[@]}" run --host 127.0.0.1 --port "${PORT:-5000}"

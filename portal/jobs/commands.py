@@ -37,8 +37,10 @@ def worker_command(workers: int, worker_type: str, no_periodic: bool) -> None:
         flush_locks=not locks_expire(),
     )
     config.validate()
-    # Huey logs each job as it runs; the portal's JSON-lines handler is on the root logger.
-    logging.getLogger("huey").setLevel(logging.INFO)
+    # Huey logs each job it runs and each retry: in the portal's JSON lines, like the rest.
+    consumer_log = logging.getLogger("huey")
+    consumer_log.handlers = list(logging.getLogger("portal").handlers)
+    consumer_log.setLevel(logging.INFO)
     click.echo(f"worker: {workers} {worker_type} worker(s) on {huey.storage.__class__.__name__}")
     huey.create_consumer(**config.values).run()
 
