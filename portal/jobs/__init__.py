@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import pkgutil
+from pathlib import Path
 
 from flask import Flask
 
@@ -23,10 +24,11 @@ from portal.jobs.queue import crontab, periodic, task
 
 __all__ = ["configure_jobs", "crontab", "periodic", "task"]
 
+PORTAL_DIR = Path(__file__).resolve().parent.parent
+
 
 def configure_jobs(app: Flask) -> None:
     """Bind the queue to the app; after a commit the worker, not the request, drains the outbox."""
-    import portal
     from portal.jobs import builtin
     from portal.jobs.queue import configure_queue, on_final_failure
     from portal.jobs.service import record_failure
@@ -35,6 +37,6 @@ def configure_jobs(app: Flask) -> None:
     configure_queue(app)
     on_final_failure(record_failure)
     set_drain_trigger(builtin.enqueue_drain)
-    for package in pkgutil.iter_modules(portal.__path__, "portal."):
+    for package in pkgutil.iter_modules([str(PORTAL_DIR)], "portal."):
         if package.ispkg and importlib.util.find_spec(f"{package.name}.jobs") is not None:
             importlib.import_module(f"{package.name}.jobs")
