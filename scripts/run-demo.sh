@@ -14,11 +14,9 @@ flask_cmd=(.venv/bin/flask --app wsgi)
 "${flask_cmd[@]}" models fetch
 "${flask_cmd[@]}" seed --demo
 "${flask_cmd[@]}" classify organizations
-if "${flask_cmd[@]}" search --help >/dev/null 2>&1; then
-    "${flask_cmd[@]}" search reindex
-fi
-# The job worker beside the dev server (indexing, ranking and mail after each change);
-# Ctrl-C stops both.
+# The job worker beside the dev server: it indexes and ranks what the seed wrote (it waits in
+# the outbox) while the portal already answers, then every later change; Ctrl-C stops both.
+echo "the job worker indexes and ranks the demo data in the background: flask --app wsgi jobs status"
 "${flask_cmd[@]}" jobs worker &
 worker=$!
 trap 'kill -TERM "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT

@@ -26,6 +26,9 @@ from portal.transactions import unit_of_work
 log = logging.getLogger(__name__)
 
 DRAIN_QUEUED_KEY = "outbox-drain-queued"
+# Entries per transaction in the worker: ranking a few dozen listings takes seconds, and on
+# SQLite pages cannot write while a batch holds the lock.
+WORKER_DRAIN_BATCH = 25
 
 
 class OutboxHandlersFailed(Exception):
@@ -45,7 +48,7 @@ def enqueue_drain(_app: Flask) -> None:
 def drain_outbox_job() -> int:
     """Dispatch every waiting outbox entry; raises (and is retried) when a handler failed."""
     huey.delete(DRAIN_QUEUED_KEY)  # a write from now on queues the next drain
-    report = drain_outbox(bound_app())
+    report = drain_outbox(bound_app(), batch_size=WORKER_DRAIN_BATCH)
     if not report.ok:
         failed = "; ".join(f"{name}: {error}" for name, error in report.errors.items())
         raise OutboxHandlersFailed(f"{report.backlog} entries wait ({failed})")
@@ -56,7 +59,7 @@ def drain_outbox_job() -> int:
 def sweep_outbox() -> None:
     """Safety net: drain what a lost or failed drain job left behind."""
     huey.delete(DRAIN_QUEUED_KEY)
-    report = drain_outbox(bound_app())
+    report = drain_outbox(bound_app(), batch_size=WORKER_DRAIN_BATCH)
     if report.done or not report.ok:
         log.info("outbox sweep: %d done, %d waiting", report.done, report.backlog)
 

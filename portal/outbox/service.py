@@ -243,11 +243,15 @@ def _run_batch(
     return len(finished)
 
 
-def drain_outbox(app: Flask, max_batches: int | None = None) -> DrainReport:
+def drain_outbox(
+    app: Flask, max_batches: int | None = None, batch_size: int = DRAIN_BATCH
+) -> DrainReport:
     """Dispatch waiting entries to the handlers, newest first, until every entry was tried once.
 
     Runs in an app context of its own, so handlers get a fresh ``db.session`` whatever state the
     caller's session is in. Newest first: a request's own change is indexed even with a backlog.
+    Each batch of ``batch_size`` entries is one transaction: the worker keeps them small, so on
+    SQLite it never holds the write lock long while pages write.
     """
     report = DrainReport()
     token = _draining.set(True)
@@ -256,7 +260,7 @@ def drain_outbox(app: Flask, max_batches: int | None = None) -> DrainReport:
             below: int | None = None
             batches = 0
             while max_batches is None or batches < max_batches:
-                query = select(OutboxEntry).order_by(OutboxEntry.id.desc()).limit(DRAIN_BATCH)
+                query = select(OutboxEntry).order_by(OutboxEntry.id.desc()).limit(batch_size)
                 if below is not None:
                     query = query.where(OutboxEntry.id < below)
                 entries = list(db.session.scalars(query.with_for_update(skip_locked=True)))
