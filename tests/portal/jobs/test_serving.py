@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import io
+from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import EnvironBuilder
 
+from portal import create_app
 from portal.accounts.models import User
+from portal.config import TestConfig
+from portal.extensions import db
 from tests.factories import AuthActions
 
 ONE_GB = 1024**3
@@ -47,3 +52,20 @@ def test_a_one_gigabyte_post_is_refused_unread(
     assert _post_huge(app, client, "/auth/login").startswith("413")
     auth.login("broker@test.xm")
     assert _post_huge(app, client, "/imports/").startswith("413")  # over MAX_UPLOAD_LENGTH too
+
+
+def test_limited_pages_work_with_rate_limits_turned_off(database_url: str, tmp_path: Path) -> None:
+    settings = {
+        "RATELIMIT_ENABLED": False,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SEARCH_INDEX_DIR": str(tmp_path / "search"),
+    }
+    app = create_app(type("NoRateLimits", (TestConfig,), settings))
+    with app.app_context():
+        db.create_all()
+        try:
+            gc.collect()  # a limiter that nothing holds would be gone now
+            assert app.test_client().get("/api/v1/search?q=储能").status_code == 200
+        finally:
+            db.session.remove()
+            db.drop_all()
