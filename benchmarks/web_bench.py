@@ -244,6 +244,9 @@ def main() -> None:
             times, failed = publish_times(batch, str(facts["token"]))
         finally:
             server.stop()
+        if not times:  # a reused folder whose drafts were published by an earlier run
+            print(f"  {label:<30} no draft left to publish ({failed} failed)")
+            continue
         print(
             f"  {label:<30} median {statistics.median(times):8.1f}  max {max(times):8.1f}"
             f"  ({len(times)} timed after a warm-up, {failed} failed)"
