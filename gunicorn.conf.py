@@ -3,7 +3,8 @@
 Sync workers, twice the cores plus one (pages are short and CPU-bound; indexing, ranking and
 mail run in the job worker, not here); `WEB_CONCURRENCY` overrides. The access log is JSON lines
 in the portal's own log format (time, level, logger, message) with the request's method, path,
-status, size, duration and the proxy-supplied client address.
+status, size, duration and the proxy-supplied client address. Each worker loads the search
+backends and the embedding model before it takes requests.
 """
 
 from __future__ import annotations
@@ -63,3 +64,15 @@ class JsonLinesLogger(Logger):
 
 
 logger_class = JsonLinesLogger
+
+
+def post_worker_init(worker: Any) -> None:
+    """Open the search backends (which loads the embedding model) before taking requests, so
+    no visitor's search waits for the model; `WARM_SEARCH=false` leaves it to the first use."""
+    if os.environ.get("WARM_SEARCH", "true").lower() in ("0", "false", "no", "off"):
+        return
+    from portal.search_index.backends import get_backends
+
+    app = worker.wsgi
+    with app.app_context():
+        get_backends(app)
