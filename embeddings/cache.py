@@ -95,6 +95,18 @@ class EmbeddingCache:
                 self._db.executemany("INSERT OR REPLACE INTO embedding VALUES (?, ?, ?, ?)", rows)
                 self._db.commit()
 
+    def discard_other_models(self, keep: str) -> int:
+        """Drop the vectors of every model but ``keep`` (left behind by a model change)."""
+        with self._lock:
+            stale = [key for key in self._memory if key[0] != keep]
+            for key in stale:
+                del self._memory[key]
+            if self._db is None:
+                return len(stale)
+            removed = self._db.execute("DELETE FROM embedding WHERE model != ?", [keep]).rowcount
+            self._db.commit()
+            return removed
+
     def __len__(self) -> int:
         with self._lock:
             if self._db is not None:

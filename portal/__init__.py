@@ -16,6 +16,7 @@ from flask_login import current_user
 from portal.config import Config, instance_sqlite_uri
 from portal.errors import configure_error_handlers
 from portal.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from portal.jobs import configure_jobs
 from portal.logging_setup import configure_logging
 from portal.matches import configure_matching
 from portal.outbox import configure_outbox
@@ -42,6 +43,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     configure_logging(app)
     configure_extensions(app)
     configure_outbox(app)
+    configure_jobs(app)
     configure_search(app)
     configure_matching(app)
     configure_blueprints(app)
@@ -142,6 +144,7 @@ def configure_blueprints(app: Flask) -> None:
     from portal.classification import bp as classification_bp
     from portal.imports.export_views import bp as exports_bp
     from portal.imports.views import bp as imports_bp
+    from portal.jobs.views import bp as jobs_bp
     from portal.listings import api as listings_api
     from portal.listings.views import catalogue_bp, needs_bp
     from portal.main import bp as main_bp
@@ -167,7 +170,7 @@ def configure_blueprints(app: Flask) -> None:
     )
 
     listing_bps = (catalogue_bp, needs_bp, matches_bp, notifications_bp, imports_bp, exports_bp)
-    pages = (main_bp, auth_bp, orgs_bp, admin_bp, api_bp, token_pages, search_bp)
+    pages = (main_bp, auth_bp, orgs_bp, admin_bp, api_bp, token_pages, search_bp, jobs_bp)
     for blueprint in (*pages, *listing_bps):
         app.register_blueprint(blueprint)
     app.register_blueprint(classification_bp)
@@ -193,6 +196,7 @@ def configure_cli(app: Flask) -> None:
     from portal.classification.commands import classify_cli
     from portal.embeddings.commands import models_cli
     from portal.imports.commands import import_command
+    from portal.jobs.commands import jobs_cli
     from portal.listings.commands import listings_cli
     from portal.matches.commands import match_cli
     from portal.patents.commands import patents_cli
@@ -210,5 +214,6 @@ def configure_cli(app: Flask) -> None:
         models_cli,
         search_cli,
         patents_cli,
+        jobs_cli,
     ):
         app.cli.add_command(command)

@@ -87,6 +87,11 @@ class Config:
         "SUGGEST_ANONYMOUS": "120 per minute",
     }
 
+    # Background jobs (portal/jobs/): Huey on a SQLite file under instance/ unless
+    # JOBS_URL=redis://host:6379/1; JOBS_IMMEDIATE runs each job in the caller at once.
+    JOBS_URL: str | None = os.environ.get("JOBS_URL") or None
+    JOBS_IMMEDIATE = _env_bool("JOBS_IMMEDIATE", False)
+
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
     EMAIL_VERIFICATION_MAX_AGE = _env_int("EMAIL_VERIFICATION_MAX_AGE", 3 * 24 * 3600)
     ITEMS_PER_PAGE = 20
@@ -103,6 +108,8 @@ class TestConfig(Config):
     MAIL_SERVER = None
     LOG_LEVEL = "WARNING"
     EMBEDDER = "hashed"
+    JOBS_URL = None
+    JOBS_IMMEDIATE = True  # a request's derived work is done when the request ends
 
 
 def instance_sqlite_uri(instance_path: str | Path) -> str:

@@ -19,6 +19,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        # Structured fields passed as `extra={"fields": {...}}` (the gunicorn access log's).
+        entry.update(getattr(record, "fields", None) or {})
         if has_request_context():
             entry["request_id"] = g.get("request_id")
             entry["path"] = request.path

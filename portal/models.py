@@ -3,6 +3,7 @@
 from portal.accounts.models import User
 from portal.api.models import ApiToken
 from portal.audit.models import AuditLog
+from portal.jobs.models import JobFailure
 from portal.listings.models import Need, Technology
 from portal.matches.models import Match, MatchFeedback, MatchRun, MatchSubscription
 from portal.notifications.models import Notification
@@ -21,6 +22,7 @@ __all__ = [
     "ApiToken",
     "ApplicantAlias",
     "AuditLog",
+    "JobFailure",
     "Match",
     "MatchFeedback",
     "MatchRun",

@@ -37,6 +37,7 @@ _STAFF_ITEMS = (
     NavItem("admin.verification", _l("机构认证")),
     NavItem("admin.audit", _l("操作记录")),
     NavItem("admin.embedder", _l("向量模型状态")),
+    NavItem("jobs.overview", _l("后台任务")),
 )
 # Items of the manage menu that need one more permission than being staff.
 _GUARDED_STAFF_ITEMS = (

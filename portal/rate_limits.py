@@ -108,4 +108,7 @@ def configure_rate_limits(app: Flask) -> Limiter:
             limit = limiter.shared_limit(rule.limit, rule.scope, key_func=rule.key, methods=methods)
             view = limit(view)
         app.view_functions[endpoint] = view
+    # The wrapped views hold the limiter only weakly, and a disabled one does not register
+    # itself with the app: keep it alive here, or every limited page fails once it is collected.
+    app.extensions["portal.rate_limiter"] = limiter
     return limiter

@@ -8,6 +8,7 @@ by the number a spreadsheet shows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -24,6 +25,9 @@ from portal.organizations.models import Organization, OrgKind
 from portal.security import Action, ensure
 
 MAX_ROWS = 5000
+PROGRESS_EVERY = 20  # rows between two progress reports
+# Called with (rows done, rows in the file, rows rejected so far).
+Progress = Callable[[int, int, int], None]
 # Who owns rows whose organization is created by the import.
 NEW_ORG_KIND = {
     ListingKind.TECHNOLOGY: OrgKind.INSTITUTE,
@@ -88,6 +92,7 @@ def _import_rows(
     actor: User,
     create_missing: bool,
     report: ImportReport,
+    progress: Progress | None = None,
 ) -> None:
     headers = {name: table.headers[index] for index, name in columns.fields.items()}
     # Files name a few organizations many times; one lookup each (it was 40% of the time).
@@ -109,6 +114,9 @@ def _import_rows(
             report.imported += 1
         except Refusal as exc:
             report.rejected.append(RejectedRow(source.number, _reason(exc, headers)))
+        done = report.imported + len(report.rejected)
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == report.total):
+            progress(done, report.total, len(report.rejected))
 
 
 def import_listings(
@@ -119,11 +127,13 @@ def import_listings(
     *,
     create_missing_orgs: bool = False,
     dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import every row of the file as a draft of `kind`, or none of them.
 
     With `dry_run` (the preview) nothing is kept either way. The report says how
-    many rows would be or were imported and names every rejected row.
+    many rows would be or were imported and names every rejected row. ``progress`` hears
+    every ``PROGRESS_EVERY`` rows how far the check has come (rows are kept only at the end).
     """
     kind = ListingKind(kind)
     ensure(actor, Action.IMPORT_LISTINGS)
@@ -140,7 +150,7 @@ def import_listings(
     report = ImportReport(kind, table.encoding, total=len(table.rows))
     report.ignored_columns = columns.ignored
     try:
-        _import_rows(table, columns, kind, actor, create_missing_orgs, report)
+        _import_rows(table, columns, kind, actor, create_missing_orgs, report, progress)
     except Exception:
         db.session.rollback()
         raise

@@ -1,4 +1,7 @@
-"""Bulk import pages for staff: upload, preview (a dry run), confirm, result.
+"""Bulk import pages for staff: upload, preview (a dry run), confirm, progress, result.
+
+Confirming queues the import as a job (`portal.imports.jobs`); the progress page polls the
+JSON status route (static/js/import_progress.js) and turns into the result page when it ends.
 
 The upload route accepts bodies up to MAX_UPLOAD_LENGTH while every other route
 keeps the 1 MiB MAX_CONTENT_LENGTH. The limit has to be raised before anything
@@ -8,9 +11,19 @@ left out of that check and its form checks the CSRF token itself.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -22,16 +35,14 @@ from portal.imports import uploads
 from portal.imports.cells import cell_text
 from portal.imports.columns import EXPORT_HEADERS
 from portal.imports.forms import UploadForm
+from portal.imports.jobs import progress_key, queue_import, upload_folder
 from portal.imports.service import FileRejected, ImportReport, import_listings
 from portal.imports.uploads import PendingUpload
+from portal.jobs.progress import get_progress, is_silent
 from portal.listings.kinds import ListingKind
 from portal.security import Action, requires
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
-
-
-def upload_folder() -> Path:
-    return Path(current_app.instance_path) / "imports"
 
 
 def pending_or_404(token: str) -> tuple[PendingUpload, bytes]:
@@ -108,16 +119,57 @@ def preview(token: str) -> str | Response:
 @login_required
 @requires(Action.IMPORT_LISTINGS)
 def confirm(token: str) -> str | Response | tuple[str, int]:
-    pending, data = pending_or_404(token)
-    try:
-        report = run_import(pending, data, dry_run=False)
-    except FileRejected as exc:
-        flash(str(exc), "danger")
+    pending, _data = pending_or_404(token)
+    return _outcome(queue_import(pending), token)
+
+
+def _outcome(record: dict[str, Any] | None, token: str) -> str | Response | tuple[str, int]:
+    """The result page once the import job ended, else the page that follows its progress."""
+    if record is None:
+        abort(404)
+    if record["state"] == "failed":
+        flash(record["message"], "danger")
         return redirect(url_for(".upload"))
-    finally:
-        uploads.discard_upload(upload_folder(), token)
-    status = 200 if report.ok else 422
-    return render_template("imports/result.html", pending=pending, report=report), status
+    if record["state"] == "done":
+        report = record["report"]
+        page = render_template("imports/result.html", pending=record["pending"], report=report)
+        return page, 200 if report.ok else 422
+    if request.method == "POST":
+        return redirect(url_for(".progress", token=token), code=303)
+    return render_template(
+        "imports/progress.html",
+        pending=record["pending"],
+        progress=record,
+        interrupted=is_silent(record),
+    )
+
+
+def _own_record(token: str) -> dict[str, Any]:
+    record = get_progress(progress_key(token)) if uploads.TOKEN.match(token) else None
+    if record is None or record["pending"].uploader_id != current_user.id:
+        abort(404)
+    return record
+
+
+@bp.route("/<token>/progress")
+@login_required
+@requires(Action.IMPORT_LISTINGS)
+def progress(token: str) -> str | Response | tuple[str, int]:
+    return _outcome(_own_record(token), token)
+
+
+@bp.route("/<token>/status")
+@login_required
+@requires(Action.IMPORT_LISTINGS)
+def status(token: str) -> Response:
+    """What the progress page polls: rows done / total, rejected so far, and the state."""
+    record = _own_record(token)
+    return jsonify(
+        state="interrupted" if is_silent(record) else record["state"],
+        done=record["done"],
+        total=record["total"],
+        rejected=record["rejected"],
+    )
 
 
 @bp.route("/<token>/cancel", methods=["POST"])

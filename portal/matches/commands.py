@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import time
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
@@ -67,8 +69,19 @@ def recompute_command(everything: bool) -> None:
     """Rank open listings and store their suggested matches (listings never ranked or edited
     since their last ranking; every one with --all)."""
     started = time.perf_counter()
-    with unit_of_work():
-        report = recompute_all(only_stale=not everything)
+    with unit_of_work(), ExitStack() as bars:
+        shown: list[Any] = []  # the bar, once there is something to rank
+
+        def progress(done: int, total: int) -> None:
+            if not total:
+                return  # nothing to rank: no bar
+            if not shown:
+                bar = click.progressbar(length=total, label="ranking listings", show_pos=True)
+                shown.append(bars.enter_context(bar))
+            shown[0].length = total  # grows while technologies name the needs they touch
+            shown[0].update(done - shown[0].pos)
+
+        report = recompute_all(only_stale=not everything, progress=progress)
     click.echo(
         f"ranked {report.needs_ranked} needs and {report.technologies_ranked} technologies, "
         f"{report.matches_stored} matches stored, {report.listings_retired} closed listings "

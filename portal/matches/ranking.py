@@ -12,7 +12,7 @@ is deleted unless someone gave feedback on it, in which case it stays, flagged n
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from functools import cached_property
@@ -232,12 +232,21 @@ def recompute_listings(
     technology_ids: Iterable[int],
     *,
     context: RankingContext | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RecomputeReport:
-    """Re-rank the given listings (and the needs a changed technology touches); no commit."""
+    """Re-rank the given listings (and the needs a changed technology touches); no commit.
+
+    ``progress(done, total)`` hears of each listing before it is ranked; ``total`` grows while
+    technologies name the needs they touch."""
     context = context or RankingContext()
     report = RecomputeReport()
     affected = set(need_ids)
-    for technology_id in sorted(set(technology_ids)):
+    technologies = sorted(set(technology_ids))
+    done = 0
+    for technology_id in technologies:
+        if progress is not None:
+            progress(done, len(technologies) + len(affected))
+        done += 1
         affected |= _needs_listing(technology_id)
         technology = db.session.get(Technology, technology_id)
         if technology is None or not is_open(technology, context.today):
@@ -256,6 +265,9 @@ def recompute_listings(
         )
         report.technologies_ranked += 1
     for need_id in sorted(affected):
+        if progress is not None:
+            progress(done, len(technologies) + len(affected))
+        done += 1
         need = db.session.get(Need, need_id)
         if need is None or not is_open(need, context.today):
             _let_go(_pair_rows(need_id).values())
@@ -268,5 +280,7 @@ def recompute_listings(
             "need", need_id, len(context.technologies), len(results), failed, context.embedder.name
         )
         report.needs_ranked += 1
+    if progress is not None:
+        progress(done, done)
     db.session.flush()
     return report

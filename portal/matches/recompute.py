@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import Select, and_, or_, select
 
@@ -50,14 +50,19 @@ def _ids_to_rank(model: type[Technology] | type[Need], entity_type: str, only_st
     return open_ids | (ranked - open_ids)
 
 
-def recompute_all(*, only_stale: bool = False) -> RecomputeReport:
+def recompute_all(
+    *, only_stale: bool = False, progress: Callable[[int, int], None] | None = None
+) -> RecomputeReport:
     """Re-rank every open listing (or, with ``only_stale``, those never ranked or edited since),
-    retire listings that closed (archived, expired); flushes, the caller commits."""
+    retire listings that closed (archived, expired); flushes, the caller commits.
+    ``progress(done, total)`` hears of each listing (see ``recompute_listings``)."""
     need_ids = _ids_to_rank(Need, "need", only_stale)
     technology_ids = _ids_to_rank(Technology, "technology", only_stale)
     if not only_stale:
         # needs that still hold pairs but were never ranked themselves (older data)
         need_ids |= set(db.session.scalars(select(Match.need_id).where(Match.need_id.is_not(None))))
-    report = recompute_listings(need_ids, technology_ids, context=RankingContext())
+    report = recompute_listings(
+        need_ids, technology_ids, context=RankingContext(), progress=progress
+    )
     db.session.flush()
     return report

@@ -8,11 +8,14 @@ with ``register_cascade(model, fn)``: when a ``model`` row is deleted, ``fn(row_
 ``(entity_type, entity_id)`` pairs deleted with it, and each is recorded as a delete too.
 
 Consuming: ``register_outbox_handler(name, fn)``; ``fn(events)`` reads the current state of the
-records itself (through ``db.session``), so replaying an event is harmless. After a commit the
-outbox is drained: at the end of the request (a failure is logged, never shown to the user), or
-at once when there is no request (CLI, scripts). ``drain_outbox`` is also what
-``flask --app wsgi search sync`` runs. A row is done, and deleted, when every registered handler
-has succeeded on it; a failing handler leaves it for the next drain, the others are not re-run.
+records itself (through ``db.session``), so replaying an event is harmless. After a commit that
+wrote entries, the drain trigger runs: at the end of the request, or at once when there is no
+request (CLI, scripts). The portal's trigger (``set_drain_trigger``, installed by `portal.jobs`)
+enqueues a job, so the worker drains and no request waits for indexing or ranking; without one
+the outbox is drained in place (a failure is logged, never shown to the user).
+``drain_outbox`` is also what ``flask --app wsgi search sync`` and the worker's sweep run. A
+row is done, and deleted, when every registered handler has succeeded on it; a failing handler
+leaves it for the next drain, the others are not re-run.
 
 The outbox knows no feature: search indexing and match recomputation register themselves from
 `portal.search_index` and `portal.matches`.
@@ -44,7 +47,10 @@ PENDING_KEY = "outbox_pending"
 WRITTEN_KEY = "outbox_written"
 REQUEST_FLAG = "outbox_drain_due"
 
+DrainTrigger = Callable[[Flask], None]
+
 _handlers: dict[str, OutboxHandler] = {}
+_trigger: dict[str, DrainTrigger] = {}
 _tracked: dict[type, str] = {}
 _cascades: dict[type, list[Cascade]] = {}
 # Set while a drain runs, so that commits made by handlers do not start a nested drain.
@@ -76,6 +82,11 @@ def register_outbox_handler(name: str, handler: OutboxHandler) -> None:
     _handlers[name] = handler
 
 
+def set_drain_trigger(trigger: DrainTrigger) -> None:
+    """Run ``trigger(app)`` instead of draining in place once a commit wrote entries."""
+    _trigger["drain"] = trigger
+
+
 def outbox_handlers() -> dict[str, OutboxHandler]:
     return dict(_handlers)
 
@@ -104,6 +115,11 @@ def register_cascade(model: type, cascade: Cascade) -> None:
 
 def backlog() -> int:
     return db.session.scalar(select(func.count()).select_from(OutboxEntry)) or 0
+
+
+def oldest_waiting() -> OutboxEntry | None:
+    """The entry that has waited longest, or None when the outbox is empty."""
+    return db.session.scalar(select(OutboxEntry).order_by(OutboxEntry.id).limit(1))
 
 
 # --- writing: session hooks ------------------------------------------------------------------
@@ -158,9 +174,13 @@ def _after_commit(session: Session) -> None:
     if not app.config.get("OUTBOX_DRAIN_AFTER_COMMIT", True):
         return
     if has_request_context():
-        g.setdefault(REQUEST_FLAG, True)  # drained when the request ends
+        g.setdefault(REQUEST_FLAG, True)  # triggered when the request ends
     else:
-        drain_quietly(app)
+        _start_drain(app)
+
+
+def _start_drain(app: Flask) -> None:
+    _trigger.get("drain", drain_quietly)(app)
 
 
 def _after_rollback(session: Session) -> None:
@@ -169,7 +189,7 @@ def _after_rollback(session: Session) -> None:
 
 
 def install_outbox(app: Flask) -> None:
-    """Hook the app's session (once per process) and drain at the end of writing requests."""
+    """Hook the app's session (once per process); writing requests trigger a drain at their end."""
     from sqlalchemy import event
 
     if not event.contains(db.session, "after_flush", _after_flush):
@@ -181,7 +201,7 @@ def install_outbox(app: Flask) -> None:
     @app.teardown_request
     def drain_after_request(_error: BaseException | None) -> None:
         if g.pop(REQUEST_FLAG, False):
-            drain_quietly(app)
+            _start_drain(app)
 
 
 # --- consuming: the drain ----------------------------------------------------------------------
@@ -223,11 +243,15 @@ def _run_batch(
     return len(finished)
 
 
-def drain_outbox(app: Flask, max_batches: int | None = None) -> DrainReport:
+def drain_outbox(
+    app: Flask, max_batches: int | None = None, batch_size: int = DRAIN_BATCH
+) -> DrainReport:
     """Dispatch waiting entries to the handlers, newest first, until every entry was tried once.
 
     Runs in an app context of its own, so handlers get a fresh ``db.session`` whatever state the
     caller's session is in. Newest first: a request's own change is indexed even with a backlog.
+    Each batch of ``batch_size`` entries is one transaction: the worker keeps them small, so on
+    SQLite it never holds the write lock long while pages write.
     """
     report = DrainReport()
     token = _draining.set(True)
@@ -236,7 +260,7 @@ def drain_outbox(app: Flask, max_batches: int | None = None) -> DrainReport:
             below: int | None = None
             batches = 0
             while max_batches is None or batches < max_batches:
-                query = select(OutboxEntry).order_by(OutboxEntry.id.desc()).limit(DRAIN_BATCH)
+                query = select(OutboxEntry).order_by(OutboxEntry.id.desc()).limit(batch_size)
                 if below is not None:
                     query = query.where(OutboxEntry.id < below)
                 entries = list(db.session.scalars(query.with_for_update(skip_locked=True)))

@@ -1,0 +1,83 @@
+"""`flask --app wsgi jobs worker | status | run-queued`."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+from huey.consumer_options import ConsumerConfig
+
+from portal.jobs.queue import huey, locks_expire
+from portal.jobs.service import queue_status, run_queued
+from portal.model_mixins import utcnow
+
+jobs_cli = click.Group("jobs", help="Background jobs: run the worker, see the queue.")
+
+
+@jobs_cli.command("worker")
+@click.option("--workers", "-w", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--worker-type",
+    "-k",
+    default="thread",
+    show_default=True,
+    type=click.Choice(["thread", "process", "greenlet"]),
+)
+@click.option("--no-periodic", is_flag=True, help="Do not run the periodic jobs in this worker.")
+def worker_command(workers: int, worker_type: str, no_periodic: bool) -> None:
+    """Run Huey's consumer: queued jobs, retries, and the periodic jobs (sweep, digests, ...)."""
+    # An idle worker polls at least every second, so a change is indexed about a second later.
+    # Locks that cannot expire (SQLite, Redis before 7.4) are cleared when a worker starts, so a
+    # killed worker's locks do not block its jobs for ever: run one worker process per queue then.
+    config = ConsumerConfig(
+        workers=workers,
+        worker_type=worker_type,
+        periodic=not no_periodic,
+        max_delay=1.0,
+        flush_locks=not locks_expire(),
+    )
+    config.validate()
+    # Huey logs each job it runs and each retry: in the portal's JSON lines, like the rest.
+    consumer_log = logging.getLogger("huey")
+    consumer_log.handlers = list(logging.getLogger("portal").handlers)
+    consumer_log.setLevel(logging.INFO)
+    click.echo(f"worker: {workers} {worker_type} worker(s) on {huey.storage.__class__.__name__}")
+    huey.create_consumer(**config.values).run()
+
+
+@jobs_cli.command("status")
+def status_command() -> None:
+    """Queue depth, the oldest change waiting in the outbox, the worker, recent failures."""
+    status = queue_status()
+    if status.reachable:
+        click.echo(
+            f"queue: {status.storage}: {status.waiting} waiting, {status.scheduled} scheduled"
+        )
+    else:
+        click.echo(f"queue: {status.storage}: UNREACHABLE ({status.error})")
+    oldest = ""
+    if status.outbox_oldest is not None:
+        age = (utcnow() - status.outbox_oldest).total_seconds()
+        oldest = f", oldest {status.outbox_oldest:%Y-%m-%d %H:%M:%S} UTC ({age:.0f} s ago)"
+    click.echo(f"outbox: {status.outbox_backlog} waiting{oldest}")
+    if status.heartbeat_age is None:
+        click.echo("worker: no heartbeat (not running?)")
+    else:
+        state = "alive" if status.worker_alive else "STALE"
+        click.echo(f"worker: {state}, last heartbeat {status.heartbeat_age:.0f} s ago")
+    click.echo(f"failures in the last day: {status.failures_last_day}")
+    for failure in status.failures:
+        click.echo(
+            f"  {failure.failed_at:%Y-%m-%d %H:%M:%S} {failure.task_name} "
+            f"({failure.attempts} attempts): {failure.error[:200]}"
+        )
+    if not status.reachable:
+        raise SystemExit(1)
+
+
+@jobs_cli.command("run-queued")
+@click.option("--no-retries", is_flag=True, help="Leave retries waiting for their back-off.")
+def run_queued_command(no_retries: bool) -> None:
+    """Run every waiting job in this process, then exit (no worker needed)."""
+    ran = run_queued(include_retries=not no_retries)
+    click.echo(f"jobs run: {ran}")
