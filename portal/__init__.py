@@ -20,6 +20,7 @@ from portal.logging_setup import configure_logging
 from portal.matches import configure_matching
 from portal.outbox import configure_outbox
 from portal.rate_limits import configure_rate_limits
+from portal.roadshows import configure_roadshows
 from portal.search_index import configure_search
 from portal.security_headers import configure_security_headers
 
@@ -40,6 +41,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     configure_outbox(app)
     configure_search(app)
     configure_matching(app)
+    configure_roadshows(app)
     configure_blueprints(app)
     configure_rate_limits(app)
     configure_security_headers(app)
@@ -146,6 +148,7 @@ def configure_blueprints(app: Flask) -> None:
     from portal.notifications.views import bp as notifications_bp
     from portal.organizations import api as orgs_api
     from portal.organizations import bp as orgs_bp
+    from portal.roadshows import bp as roadshows_bp
     from portal.search_index import api as search_api
     from portal.search_index.views import bp as search_bp
 
@@ -158,6 +161,7 @@ def configure_blueprints(app: Flask) -> None:
     for blueprint in (*pages, *listing_bps):
         app.register_blueprint(blueprint)
     app.register_blueprint(classification_bp)
+    app.register_blueprint(roadshows_bp)
 
 
 def configure_templates(app: Flask) -> None:

@@ -8,6 +8,12 @@ from portal.matches.models import Match, MatchFeedback, MatchRun, MatchSubscript
 from portal.notifications.models import Notification
 from portal.organizations.models import Organization
 from portal.outbox.models import OutboxEntry
+from portal.roadshows.models import (
+    Roadshow,
+    RoadshowInvitation,
+    RoadshowRegistration,
+    RoadshowSlot,
+)
 from portal.taxonomy.models import TaxonomyArea
 
 __all__ = [
@@ -21,6 +27,10 @@ __all__ = [
     "Notification",
     "Organization",
     "OutboxEntry",
+    "Roadshow",
+    "RoadshowInvitation",
+    "RoadshowRegistration",
+    "RoadshowSlot",
     "TaxonomyArea",
     "Technology",
     "User",

@@ -33,6 +33,7 @@ _STAFF_ITEMS = (
     NavItem("catalogue.review", _l("审核队列")),
     NavItem("matches.index", _l("对接跟进")),
     NavItem("matches.board", _l("撮合看板")),
+    NavItem("roadshows.index", _l("路演")),
     NavItem("admin.verification", _l("机构认证")),
     NavItem("admin.audit", _l("操作记录")),
     NavItem("admin.embedder", _l("向量模型状态")),

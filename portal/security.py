@@ -46,6 +46,8 @@ class Action(enum.StrEnum):
     VIEW_SYSTEM_STATUS = "view_system_status"
     VIEW_LISTING_MATCHES = "view_listing_matches"
     GIVE_MATCH_FEEDBACK = "give_match_feedback"
+    MANAGE_ROADSHOWS = "manage_roadshows"
+    REGISTER_FOR_ROADSHOW = "register_for_roadshow"
 
 
 def is_staff(user: User | None) -> bool:
@@ -92,6 +94,10 @@ def can(user: User | None, action: Action, target: Any = None) -> bool:
             return staff
         case Action.CLASSIFY_ORGANIZATION | Action.VIEW_SYSTEM_STATUS:
             return staff
+        case Action.MANAGE_ROADSHOWS:
+            return staff
+        case Action.REGISTER_FOR_ROADSHOW:  # whether registration is open is the service's rule
+            return user.organization_id is not None
         case Action.CREATE_PRODUCT:
             return (
                 user.role in (Role.RESEARCHER, Role.ENTERPRISE) and user.organization_id is not None

@@ -221,6 +221,22 @@ POLICY: dict[Action, list[Case]] = {
         no("enterprise", "firm"),
         no("researcher", "xmu"),
     ],
+    Action.MANAGE_ROADSHOWS: [
+        ok("broker"),
+        ok("admin"),
+        no("researcher"),
+        no("enterprise"),
+        no("enterprise_no_org"),
+    ],
+    Action.REGISTER_FOR_ROADSHOW: [
+        ok("enterprise"),
+        ok("researcher"),
+        ok("other_enterprise"),
+        ok("admin"),
+        no("enterprise_no_org"),
+        no("researcher_no_org"),
+        no("broker"),  # brokers run roadshows; they add people by hand instead
+    ],
     Action.MANAGE_USERS: [
         ok("admin"),
         no("broker"),

@@ -1,0 +1,34 @@
+"""Roadshows (路演): brokers run themed events where technologies are presented to the
+enterprises whose needs they match.
+
+models.py         roadshows, themes, agenda slots, invitations, registrations
+times.py          stored UTC <-> Asia/Shanghai
+service.py        the roadshow and agenda rules (create, edit, status moves, slots)
+proposals.py      technologies to present and organizations to invite, from stored matches
+invitations.py    personal invitation links, responses, deadline reminders
+registrations.py  registration, capacity, waiting list and its offers, cancellation
+forms.py, views.py, exports.py, commands.py   the pages, the list exports, `flask roadshows`
+
+Everything here flushes; pages and commands commit.
+"""
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("roadshows", __name__, url_prefix="/roadshows")
+
+# Defaults of the roadshow settings; an installation overrides them in its config.
+SETTINGS = {
+    # remind pending invitees this many days before the registration deadline
+    "ROADSHOW_INVITATION_REMINDER_DAYS": 3,
+    "ROADSHOW_OFFER_HOURS": 48,  # how long a promoted waiting-list person has to confirm
+    "ROADSHOW_INVITE_MIN_SCORE": 0.5,  # matches below this score propose no invitee
+    "ROADSHOW_SLOT_MINUTES": 20,  # default length of a talk added from the proposals
+}
+
+
+def configure_roadshows(app: Flask) -> None:
+    for name, value in SETTINGS.items():
+        app.config.setdefault(name, value)
+
+
+from portal.roadshows import views  # noqa: E402,F401  (routes register on import)
