@@ -185,12 +185,14 @@ def configure_cli(app: Flask) -> None:
     from portal.imports.commands import import_command
     from portal.listings.commands import listings_cli
     from portal.matches.commands import match_cli
+    from portal.roadshows.commands import roadshows_cli
     from portal.search_index.commands import search_cli
     from portal.seed.commands import seed_command
 
     users_cli.add_command(token_command)
     listings_cli.add_command(import_command)
     for command in (
-        users_cli, seed_command, listings_cli, match_cli, classify_cli, models_cli, search_cli
+        users_cli, seed_command, listings_cli, match_cli, classify_cli, models_cli, search_cli,
+        roadshows_cli,
     ):
         app.cli.add_command(command)

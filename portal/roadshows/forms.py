@@ -16,7 +16,15 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from portal.forms_common import strip_filter
 from portal.roadshows.times import LOCAL_INPUT_FORMAT
@@ -97,3 +105,9 @@ class HandEntryForm(FlaskForm):
         filters=[strip_filter],
     )
     submit = SubmitField(_l("代为报名"))
+
+
+class ResponseForm(FlaskForm):
+    """An invitee's answer: accept ("1") or decline ("0")."""
+
+    accept = HiddenField(validators=[DataRequired(), AnyOf(["1", "0"])])

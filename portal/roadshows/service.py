@@ -335,3 +335,9 @@ def get_slot(roadshow: Roadshow, slot_id: int) -> RoadshowSlot:
 def _ensure_agenda_editable(roadshow: Roadshow) -> None:
     if roadshow.status in (RoadshowStatus.HELD, RoadshowStatus.ARCHIVED):
         raise InvalidTransition(_l("路演已举办，议程不能再修改"))
+
+
+def add_talk(actor: User, roadshow: Roadshow, technology_id: int, minutes: int) -> RoadshowSlot:
+    """Put a proposed technology on the agenda, right after the last slot."""
+    start = next_free_start(roadshow)
+    return add_slot(actor, roadshow, SlotDetails(start, minutes, technology_id))

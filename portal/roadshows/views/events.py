@@ -16,8 +16,14 @@ from portal.extensions import db
 from portal.forms_common import show_errors
 from portal.listings.models import ListingStatus, Technology
 from portal.organizations.models import Organization
-from portal.roadshows import bp, service
-from portal.roadshows.forms import ConfirmForm, RoadshowForm, SlotForm, StatusForm
+from portal.roadshows import bp, invitations, proposals, service
+from portal.roadshows.forms import (
+    ConfirmForm,
+    ResponseForm,
+    RoadshowForm,
+    SlotForm,
+    StatusForm,
+)
 from portal.roadshows.models import Roadshow
 from portal.roadshows.times import display, local_to_utc, utc_to_local
 from portal.security import Action, can, ensure, requires
@@ -101,6 +107,8 @@ def detail(roadshow_id: int) -> str:
         may_manage=may_manage,
         next_statuses=service.next_statuses(roadshow) if may_manage else [],
         status_form=StatusForm(),
+        invitation=invitations.pending_invitation(roadshow, current_user),
+        answer_form=ResponseForm(),
     )
 
 
@@ -213,3 +221,35 @@ def remove_slot(roadshow_id: int, slot_id: int) -> Response:
     ):
         flash(_("已从议程中移除"), "success")
     return redirect(url_for("roadshows.agenda", roadshow_id=roadshow.id))
+
+
+@bp.route("/<int:roadshow_id>/proposals")
+@login_required
+def proposals_page(roadshow_id: int) -> str:
+    roadshow = service.get_roadshow(roadshow_id, current_user)
+    ensure(current_user, Action.MANAGE_ROADSHOWS, roadshow)
+    proposed = proposals.roadshow_proposals(
+        roadshow, current_app.config["ROADSHOW_INVITE_MIN_SCORE"]
+    )
+    return render_template(
+        "roadshows/proposals.html",
+        roadshow=roadshow,
+        proposals=proposed,
+        on_agenda={slot.technology_id for slot in roadshow.slots},
+        min_score=current_app.config["ROADSHOW_INVITE_MIN_SCORE"],
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/<int:roadshow_id>/proposals/<int:technology_id>/add", methods=["POST"])
+@login_required
+def add_proposed(roadshow_id: int, technology_id: int) -> Response:
+    roadshow = service.get_roadshow(roadshow_id, current_user)
+    ensure(current_user, Action.MANAGE_ROADSHOWS, roadshow)
+    form = ConfirmForm()
+    minutes = current_app.config["ROADSHOW_SLOT_MINUTES"]
+    if form.validate_on_submit() and _attempt(
+        form, lambda: service.add_talk(current_user, roadshow, technology_id, minutes)
+    ):
+        flash(_("已加入议程"), "success")
+    return redirect(url_for("roadshows.proposals_page", roadshow_id=roadshow.id))
