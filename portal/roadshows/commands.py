@@ -6,6 +6,7 @@ import click
 
 from portal.model_mixins import utcnow
 from portal.roadshows.invitations import send_due_reminders
+from portal.roadshows.registrations import expire_offers
 from portal.transactions import unit_of_work
 
 roadshows_cli = click.Group("roadshows", help="Roadshow jobs: reminders and waiting-list offers.")
@@ -23,3 +24,11 @@ def remind_command(days: int | None) -> None:
     with unit_of_work():
         sent = send_due_reminders(utcnow(), days)
     click.echo(f"invitation reminders sent: {sent}")
+
+
+@roadshows_cli.command("offers")
+def offers_command() -> None:
+    """Lapse waiting-list offers not confirmed in time and offer the seats on."""
+    with unit_of_work():
+        lapsed = expire_offers(utcnow())
+    click.echo(f"offers lapsed: {lapsed}")

@@ -183,6 +183,10 @@ SEAT_STATES = frozenset(
     {RegistrationState.REGISTERED, RegistrationState.OFFERED, RegistrationState.ATTENDED}
 )
 
+CANCELLABLE_STATES = frozenset(
+    {RegistrationState.REGISTERED, RegistrationState.WAITLISTED, RegistrationState.OFFERED}
+)
+
 
 class RoadshowRegistration(TimestampMixin, db.Model):
     __tablename__ = "roadshow_registrations"
@@ -213,3 +217,11 @@ class RoadshowRegistration(TimestampMixin, db.Model):
     roadshow: Mapped[Roadshow] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     organization: Mapped[Organization | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.state is not RegistrationState.CANCELLED
+
+    @property
+    def is_cancellable(self) -> bool:
+        return self.state in CANCELLABLE_STATES

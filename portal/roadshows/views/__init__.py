@@ -2,8 +2,9 @@
 
 events.py       the public list and detail; the broker's create, edit, status, agenda, proposals
 invitations.py  inviting organizations; invitees answering their personal link
+registrations.py  registering, cancelling, confirming an offer; the broker's list and exports
 """
 
-from portal.roadshows.views import events, invitations
+from portal.roadshows.views import events, invitations, registrations
 
-__all__ = ["events", "invitations"]
+__all__ = ["events", "invitations", "registrations"]

@@ -15,8 +15,9 @@ from portal.domain_errors import Refusal
 from portal.extensions import db
 from portal.forms_common import show_errors
 from portal.listings.models import ListingStatus, Technology
+from portal.model_mixins import utcnow
 from portal.organizations.models import Organization
-from portal.roadshows import bp, invitations, proposals, service
+from portal.roadshows import bp, invitations, proposals, registrations, service
 from portal.roadshows.forms import (
     ConfirmForm,
     ResponseForm,
@@ -109,6 +110,10 @@ def detail(roadshow_id: int) -> str:
         status_form=StatusForm(),
         invitation=invitations.pending_invitation(roadshow, current_user),
         answer_form=ResponseForm(),
+        registration=registrations.registration_of(roadshow, current_user),
+        may_register=registrations.may_register(current_user, roadshow, utcnow()),
+        seats=registrations.seats(roadshow),
+        confirm_form=ConfirmForm(),
     )
 
 
@@ -133,9 +138,13 @@ def edit(roadshow_id: int) -> str | Response:
     ensure(current_user, Action.MANAGE_ROADSHOWS, roadshow)
     form = _roadshow_form(roadshow)
     if form.validate_on_submit():
-        changed = _attempt(
-            form, lambda: service.update_roadshow(current_user, roadshow, _details(form))
-        )
+
+        def update() -> Roadshow:
+            service.update_roadshow(current_user, roadshow, _details(form))
+            registrations.fill_free_seats(roadshow, utcnow())  # a larger capacity moves it up
+            return roadshow
+
+        changed = _attempt(form, update)
         if changed is not None:
             flash(_("路演信息已保存"), "success")
             return redirect(url_for("roadshows.detail", roadshow_id=roadshow.id))

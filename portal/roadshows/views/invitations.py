@@ -9,7 +9,8 @@ from werkzeug.wrappers import Response
 
 from portal.domain_errors import Refusal
 from portal.extensions import db
-from portal.roadshows import bp, invitations, proposals, service
+from portal.model_mixins import utcnow
+from portal.roadshows import bp, invitations, proposals, registrations, service
 from portal.roadshows.forms import ConfirmForm, ResponseForm
 from portal.security import Action, ensure
 
@@ -77,7 +78,10 @@ def _answer(invitation_id: int | None, secret: str | None) -> Response | None:
     else:
         invitation = invitations.get_invitation(invitation_id or 0)
     try:
-        invitations.respond(current_user, invitation, accept=form.accept.data == "1")
+        if form.accept.data == "1":
+            registrations.accept_invitation(current_user, invitation, utcnow())
+        else:
+            invitations.respond(current_user, invitation, accept=False)
     except Refusal as exc:
         db.session.rollback()
         flash(exc.message, "danger")

@@ -29,9 +29,9 @@ def link_for(secret: str) -> str:
 
 
 def secret_in_notice(user: User) -> str:
-    notice = db.session.query(Notification).filter_by(
-        user_id=user.id, kind="roadshow.invited"
-    ).one()
+    notice = (
+        db.session.query(Notification).filter_by(user_id=user.id, kind="roadshow.invited").one()
+    )
     found = LINK.search(notice.body)
     assert found is not None
     return found.group(1)
@@ -105,7 +105,10 @@ def test_the_link_works_once_and_only_for_the_invited_email(
 
 
 def test_an_invitee_answers_on_the_roadshow_page_too(
-    client: FlaskClient, auth: AuthActions, roadshow: Roadshow, invited: RoadshowInvitation,
+    client: FlaskClient,
+    auth: AuthActions,
+    roadshow: Roadshow,
+    invited: RoadshowInvitation,
     people: dict[str, User],
 ) -> None:
     service.move_roadshow(people["broker"], roadshow, "open")
@@ -127,7 +130,9 @@ def test_an_invitee_answers_on_the_roadshow_page_too(
 
 
 def test_pending_invitees_are_reminded_once_before_the_deadline(
-    runner: FlaskCliRunner, roadshow: Roadshow, invited: RoadshowInvitation,
+    runner: FlaskCliRunner,
+    roadshow: Roadshow,
+    invited: RoadshowInvitation,
     people: dict[str, User],
 ) -> None:
     other = people["other_enterprise"].organization

@@ -100,7 +100,10 @@ def test_technologies_in_the_theme_ranked_by_number_and_strength_of_open_needs(
     ]
     assert proposed[0].score == pytest.approx(2.4) and proposed[0].best == pytest.approx(0.9)
     assert proposed[0].to_dict() == {
-        "id": catalogue.battery.id, "title": "钠离子电池储能系统", "needs": 3, "score": 2.4,
+        "id": catalogue.battery.id,
+        "title": "钠离子电池储能系统",
+        "needs": 3,
+        "score": 2.4,
     }
     assert proposals.propose_technologies([]) == []
 
@@ -140,7 +143,8 @@ def test_the_proposals_page_puts_a_technology_on_the_agenda_in_one_click(
     client.post(f"/roadshows/{roadshow.id}/proposals/{catalogue.flywheel.id}/add")
     db.session.refresh(roadshow)
     assert [slot.technology_id for slot in roadshow.slots] == [
-        catalogue.battery.id, catalogue.flywheel.id
+        catalogue.battery.id,
+        catalogue.flywheel.id,
     ]
     assert roadshow.slots[1].starts_at > roadshow.slots[0].starts_at
     page = client.get(f"/roadshows/{roadshow.id}/proposals")
@@ -154,8 +158,12 @@ def test_the_proposals_page_puts_a_technology_on_the_agenda_in_one_click(
 
 @pytest.mark.parametrize("who", [None, "researcher", "enterprise"])
 def test_only_brokers_see_proposals(
-    app: Flask, client: FlaskClient, auth: AuthActions, roadshow: Roadshow,
-    people: dict[str, User], who: str | None,
+    app: Flask,
+    client: FlaskClient,
+    auth: AuthActions,
+    roadshow: Roadshow,
+    people: dict[str, User],
+    who: str | None,
 ) -> None:
     service.move_roadshow(people["broker"], roadshow, "open")
     db.session.commit()
