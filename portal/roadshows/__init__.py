@@ -7,7 +7,9 @@ service.py        the roadshow and agenda rules (create, edit, status moves, slo
 proposals.py      technologies to present and organizations to invite, from stored matches
 invitations.py    personal invitation links, responses, deadline reminders
 registrations.py  registration, capacity, waiting list and its offers, cancellation
-forms.py, views.py, exports.py, commands.py   the pages, the list exports, `flask roadshows`
+calendar.py       iCalendar of a roadshow and of the upcoming ones
+exports.py        the registration list as CSV and Excel
+forms.py, views/, commands.py   the pages and `flask roadshows remind|offers`
 
 Everything here flushes; pages and commands commit.
 """

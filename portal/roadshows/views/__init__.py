@@ -3,8 +3,9 @@
 events.py       the public list and detail; the broker's create, edit, status, agenda, proposals
 invitations.py  inviting organizations; invitees answering their personal link
 registrations.py  registering, cancelling, confirming an offer; the broker's list and exports
+calendars.py    .ics of one roadshow and the feed of upcoming ones
 """
 
-from portal.roadshows.views import events, invitations, registrations
+from portal.roadshows.views import calendars, events, invitations, registrations
 
-__all__ = ["events", "invitations", "registrations"]
+__all__ = ["calendars", "events", "invitations", "registrations"]
