@@ -2,7 +2,7 @@
 
 Revision ID: 7c9e7bab123f
 Revises: 15bccdda116e
-Create Date: 2026-12-03 06:33:43.574426
+Create Date: 2026-12-03 07:21:12.530394
 
 """
 from alembic import op
@@ -87,9 +87,12 @@ def upgrade():
     sa.Column('offer_expires_at', sa.DateTime(), nullable=True),
     sa.Column('added_by_id', sa.Integer(), nullable=True),
     sa.Column('cancelled_at', sa.DateTime(), nullable=True),
+    sa.Column('checked_in_at', sa.DateTime(), nullable=True),
+    sa.Column('checked_in_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['added_by_id'], ['users.id'], name=op.f('fk_roadshow_registrations_added_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['checked_in_by_id'], ['users.id'], name=op.f('fk_roadshow_registrations_checked_in_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_roadshow_registrations_organization_id_organizations'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['roadshow_id'], ['roadshows.id'], name=op.f('fk_roadshow_registrations_roadshow_id_roadshows'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_roadshow_registrations_user_id_users'), ondelete='CASCADE'),

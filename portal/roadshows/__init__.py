@@ -7,6 +7,7 @@ service.py        the roadshow and agenda rules (create, edit, status moves, slo
 proposals.py      technologies to present and organizations to invite, from stored matches
 invitations.py    personal invitation links, responses, deadline reminders
 registrations.py  registration, capacity, waiting list and its offers, cancellation
+tickets.py        signed check-in codes, QR images, check-in
 calendar.py       iCalendar of a roadshow and of the upcoming ones
 exports.py        the registration list as CSV and Excel
 forms.py, views/, commands.py   the pages and `flask roadshows remind|offers`

@@ -111,3 +111,14 @@ class ResponseForm(FlaskForm):
     """An invitee's answer: accept ("1") or decline ("0")."""
 
     accept = HiddenField(validators=[DataRequired(), AnyOf(["1", "0"])])
+
+
+class CheckInForm(FlaskForm):
+    code = StringField(
+        _l("签到码"),
+        validators=[DataRequired(), Length(max=200)],
+        filters=[strip_filter],
+        description=_l("扫码枪扫描入场凭证上的二维码，或手动输入签到码"),
+        render_kw={"autofocus": True, "autocomplete": "off"},
+    )
+    submit = SubmitField(_l("签到"))

@@ -213,6 +213,10 @@ class RoadshowRegistration(TimestampMixin, db.Model):
     offer_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+    checked_in_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     roadshow: Mapped[Roadshow] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
@@ -225,3 +229,7 @@ class RoadshowRegistration(TimestampMixin, db.Model):
     @property
     def is_cancellable(self) -> bool:
         return self.state in CANCELLABLE_STATES
+
+    @property
+    def has_ticket(self) -> bool:
+        return self.state in (RegistrationState.REGISTERED, RegistrationState.ATTENDED)

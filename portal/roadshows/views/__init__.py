@@ -4,8 +4,9 @@ events.py       the public list and detail; the broker's create, edit, status, a
 invitations.py  inviting organizations; invitees answering their personal link
 registrations.py  registering, cancelling, confirming an offer; the broker's list and exports
 calendars.py    .ics of one roadshow and the feed of upcoming ones
+tickets.py      the ticket with its QR code; the broker's check-in page
 """
 
-from portal.roadshows.views import calendars, events, invitations, registrations
+from portal.roadshows.views import calendars, events, invitations, registrations, tickets
 
-__all__ = ["calendars", "events", "invitations", "registrations"]
+__all__ = ["calendars", "events", "invitations", "registrations", "tickets"]
