@@ -6,6 +6,7 @@ times.py          stored UTC <-> Asia/Shanghai
 service.py        the roadshow and agenda rules (create, edit, status moves, slots)
 proposals.py      technologies to present and organizations to invite, from stored matches
 invitations.py    personal invitation links, responses, deadline reminders
+reminders.py      send_due_reminders(now): invitees before the deadline, registered before the start
 registrations.py  registration, capacity, waiting list and its offers, cancellation
 tickets.py        signed check-in codes, QR images, check-in
 calendar.py       iCalendar of a roadshow and of the upcoming ones
@@ -23,6 +24,7 @@ bp = Blueprint("roadshows", __name__, url_prefix="/roadshows")
 SETTINGS = {
     # remind pending invitees this many days before the registration deadline
     "ROADSHOW_INVITATION_REMINDER_DAYS": 3,
+    "ROADSHOW_EVENT_REMINDER_HOURS": (72, 2),  # remind registered people before the start
     "ROADSHOW_OFFER_HOURS": 48,  # how long a promoted waiting-list person has to confirm
     "ROADSHOW_INVITE_MIN_SCORE": 0.5,  # matches below this score propose no invitee
     "ROADSHOW_SLOT_MINUTES": 20,  # default length of a talk added from the proposals

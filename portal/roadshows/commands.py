@@ -5,25 +5,20 @@ from __future__ import annotations
 import click
 
 from portal.model_mixins import utcnow
-from portal.roadshows.invitations import send_due_reminders
 from portal.roadshows.registrations import expire_offers
+from portal.roadshows.reminders import send_due_reminders
 from portal.transactions import unit_of_work
 
 roadshows_cli = click.Group("roadshows", help="Roadshow jobs: reminders and waiting-list offers.")
 
 
 @roadshows_cli.command("remind")
-@click.option(
-    "--days",
-    type=click.IntRange(1, 60),
-    default=None,
-    help="Days before the registration deadline (default: ROADSHOW_INVITATION_REMINDER_DAYS).",
-)
-def remind_command(days: int | None) -> None:
-    """Remind pending invitees before the registration deadline (each once)."""
+def remind_command() -> None:
+    """Send the reminders due now: pending invitees, registered people (each once)."""
     with unit_of_work():
-        sent = send_due_reminders(utcnow(), days)
-    click.echo(f"invitation reminders sent: {sent}")
+        sent = send_due_reminders(utcnow())
+    click.echo(f"invitation reminders sent: {sent.invitees}")
+    click.echo(f"event reminders sent: {sent.registered}")
 
 
 @roadshows_cli.command("offers")

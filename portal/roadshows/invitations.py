@@ -3,7 +3,8 @@
 A link carries a random secret; only its SHA-256 is stored, the link works for the account
 with the invited e-mail only, and answering it (accept or decline) uses it up. Pending
 invitees get one reminder ROADSHOW_INVITATION_REMINDER_DAYS before the registration deadline
-(`send_due_reminders`, idempotent: run it as often as you like). Services flush; callers commit.
+(`remind_pending_invitees`, idempotent: run it as often as you like; the periodic entry
+point is `portal.roadshows.reminders.send_due_reminders`). Services flush; callers commit.
 """
 
 from __future__ import annotations
@@ -173,7 +174,7 @@ def invited_organization_ids(roadshow: Roadshow) -> set[int]:
     )
 
 
-def send_due_reminders(now: datetime, days_before: int | None = None) -> int:
+def remind_pending_invitees(now: datetime, days_before: int | None = None) -> int:
     """Remind pending invitees whose roadshow's deadline is within `days_before` days
     (default: the ROADSHOW_INVITATION_REMINDER_DAYS setting).
 

@@ -140,14 +140,14 @@ def test_pending_invitees_are_reminded_once_before_the_deadline(
     invitations.respond(people["other_enterprise"], answered, accept=False)
     db.session.commit()
     deadline = roadshow.registration_deadline
-    assert invitations.send_due_reminders(deadline - timedelta(days=4), 3) == 0  # too early
-    assert invitations.send_due_reminders(deadline + timedelta(minutes=1), 3) == 0  # too late
-    assert invitations.send_due_reminders(deadline - timedelta(days=2), 3) == 1
-    assert invitations.send_due_reminders(deadline - timedelta(days=1), 3) == 0  # sent once
+    assert invitations.remind_pending_invitees(deadline - timedelta(days=4), 3) == 0  # too early
+    assert invitations.remind_pending_invitees(deadline + timedelta(minutes=1), 3) == 0  # too late
+    assert invitations.remind_pending_invitees(deadline - timedelta(days=2), 3) == 1
+    assert invitations.remind_pending_invitees(deadline - timedelta(days=1), 3) == 0  # sent once
     db.session.commit()
     reminders = db.session.query(Notification).filter_by(kind="roadshow.invitation_reminder")
     assert [notice.user_id for notice in reminders] == [people["enterprise"].id]
-    result = runner.invoke(args=["roadshows", "remind", "--days", "60"])
+    result = runner.invoke(args=["roadshows", "remind"])
     assert result.exit_code == 0 and "invitation reminders sent: 0" in result.output
 
 
