@@ -11,6 +11,7 @@ from portal.outbox.models import OutboxEntry
 from portal.roadshows.models import (
     Roadshow,
     RoadshowInvitation,
+    RoadshowMeeting,
     RoadshowRegistration,
     RoadshowSlot,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "OutboxEntry",
     "Roadshow",
     "RoadshowInvitation",
+    "RoadshowMeeting",
     "RoadshowRegistration",
     "RoadshowSlot",
     "TaxonomyArea",

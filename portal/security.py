@@ -48,6 +48,7 @@ class Action(enum.StrEnum):
     GIVE_MATCH_FEEDBACK = "give_match_feedback"
     MANAGE_ROADSHOWS = "manage_roadshows"
     REGISTER_FOR_ROADSHOW = "register_for_roadshow"
+    REQUEST_ROADSHOW_MEETING = "request_roadshow_meeting"
 
 
 def is_staff(user: User | None) -> bool:
@@ -98,6 +99,8 @@ def can(user: User | None, action: Action, target: Any = None) -> bool:
             return staff
         case Action.REGISTER_FOR_ROADSHOW:  # whether registration is open is the service's rule
             return user.organization_id is not None
+        case Action.REQUEST_ROADSHOW_MEETING:  # enterprises ask presenting teams (registered)
+            return user.role == Role.ENTERPRISE and user.organization_id is not None
         case Action.CREATE_PRODUCT:
             return (
                 user.role in (Role.RESEARCHER, Role.ENTERPRISE) and user.organization_id is not None

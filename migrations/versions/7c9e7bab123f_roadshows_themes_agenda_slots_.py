@@ -1,8 +1,8 @@
-"""roadshows, themes, agenda slots, invitations and registrations
+"""roadshows, themes, agenda slots, invitations, registrations and 1:1 meetings
 
 Revision ID: 7c9e7bab123f
 Revises: 15bccdda116e
-Create Date: 2026-12-03 07:21:12.530394
+Create Date: 2026-12-03 07:26:19.211207
 
 """
 from alembic import op
@@ -33,6 +33,10 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('is_demo', sa.Boolean(), nullable=False),
     sa.Column('seats_version', sa.Integer(), nullable=False),
+    sa.Column('meeting_minutes', sa.Integer(), nullable=False),
+    sa.Column('meeting_tables', sa.Integer(), nullable=False),
+    sa.Column('meetings_from', sa.DateTime(), nullable=True),
+    sa.Column('meetings_until', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint('capacity > 0', name=op.f('ck_roadshows_capacity_positive')),
@@ -76,6 +80,33 @@ def upgrade():
     with op.batch_alter_table('roadshow_invitations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_roadshow_invitations_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_roadshow_invitations_roadshow_id'), ['roadshow_id'], unique=False)
+
+    op.create_table('roadshow_meetings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('roadshow_id', sa.Integer(), nullable=False),
+    sa.Column('technology_id', sa.Integer(), nullable=True),
+    sa.Column('requester_id', sa.Integer(), nullable=True),
+    sa.Column('requester_org_id', sa.Integer(), nullable=False),
+    sa.Column('presenter_org_id', sa.Integer(), nullable=False),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('state', sa.Enum('requested', 'accepted', 'declined', 'held', name='meetingstate', native_enum=False, create_constraint=True, length=20), nullable=False),
+    sa.Column('starts_at', sa.DateTime(), nullable=True),
+    sa.Column('table_number', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['presenter_org_id'], ['organizations.id'], name=op.f('fk_roadshow_meetings_presenter_org_id_organizations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['requester_id'], ['users.id'], name=op.f('fk_roadshow_meetings_requester_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['requester_org_id'], ['organizations.id'], name=op.f('fk_roadshow_meetings_requester_org_id_organizations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['roadshow_id'], ['roadshows.id'], name=op.f('fk_roadshow_meetings_roadshow_id_roadshows'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['technology_id'], ['technologies.id'], name=op.f('fk_roadshow_meetings_technology_id_technologies'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_roadshow_meetings')),
+    sa.UniqueConstraint('roadshow_id', 'requester_org_id', 'technology_id', name='uq_roadshow_meetings_pair'),
+    sa.UniqueConstraint('roadshow_id', 'starts_at', 'presenter_org_id', name='uq_roadshow_meetings_presenter'),
+    sa.UniqueConstraint('roadshow_id', 'starts_at', 'requester_org_id', name='uq_roadshow_meetings_requester'),
+    sa.UniqueConstraint('roadshow_id', 'starts_at', 'table_number', name='uq_roadshow_meetings_table')
+    )
+    with op.batch_alter_table('roadshow_meetings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roadshow_meetings_roadshow_id'), ['roadshow_id'], unique=False)
 
     op.create_table('roadshow_registrations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -137,6 +168,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_roadshow_registrations_roadshow_id'))
 
     op.drop_table('roadshow_registrations')
+    with op.batch_alter_table('roadshow_meetings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roadshow_meetings_roadshow_id'))
+
+    op.drop_table('roadshow_meetings')
     with op.batch_alter_table('roadshow_invitations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_roadshow_invitations_roadshow_id'))
         batch_op.drop_index(batch_op.f('ix_roadshow_invitations_organization_id'))

@@ -8,6 +8,7 @@ proposals.py      technologies to present and organizations to invite, from stor
 invitations.py    personal invitation links, responses, deadline reminders
 reminders.py      send_due_reminders(now): invitees before the deadline, registered before the start
 registrations.py  registration, capacity, waiting list and its offers, cancellation
+meetings.py       1:1 meetings: requests, answers, the broker's grid and bookings
 tickets.py        signed check-in codes, QR images, check-in
 calendar.py       iCalendar of a roadshow and of the upcoming ones
 exports.py        the registration list as CSV and Excel

@@ -122,3 +122,39 @@ class CheckInForm(FlaskForm):
         render_kw={"autofocus": True, "autocomplete": "off"},
     )
     submit = SubmitField(_l("签到"))
+
+
+class MeetingRequestForm(FlaskForm):
+    technology_id = SelectField(_l("约见的路演团队"), choices=[], validate_choice=True)
+    message = TextAreaField(_l("留言"), validators=[Length(max=500)], filters=[strip_filter])
+    submit = SubmitField(_l("预约洽谈"))
+
+
+class MeetingGridForm(FlaskForm):
+    meeting_minutes = IntegerField(
+        _l("每场时长（分钟）"), validators=[InputRequired(), NumberRange(min=5, max=120)]
+    )
+    meeting_tables = IntegerField(
+        _l("洽谈桌数"), validators=[InputRequired(), NumberRange(min=0, max=200)]
+    )
+    meetings_from = DateTimeLocalField(
+        _l("洽谈开始"),
+        format=LOCAL_INPUT_FORMAT,
+        validators=[InputRequired()],
+        description=_TIME_HELP,
+    )
+    meetings_until = DateTimeLocalField(
+        _l("洽谈结束"),
+        format=LOCAL_INPUT_FORMAT,
+        validators=[InputRequired()],
+        description=_TIME_HELP,
+    )
+    submit = SubmitField(_l("保存洽谈时段"))
+
+
+class BookingForm(FlaskForm):
+    """Book at a grid time and table; both empty: the first free one."""
+
+    starts_at = SelectField(_l("时间"), choices=[], validate_choice=True)
+    table = IntegerField(_l("桌号"), validators=[Optional(), NumberRange(min=1, max=200)])
+    submit = SubmitField(_l("安排"))

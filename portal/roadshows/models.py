@@ -84,6 +84,11 @@ class Roadshow(TimestampMixin, db.Model):
     # Bumped by every registration change: the UPDATE takes the row's write lock on both
     # databases, so seat counting and waiting-list moves happen one at a time per roadshow.
     seats_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # The 1:1 meeting grid: tables x slots of `meeting_minutes` in the window (0 tables: none).
+    meeting_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=15)
+    meeting_tables: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    meetings_from: Mapped[datetime | None] = mapped_column(DateTime)
+    meetings_until: Mapped[datetime | None] = mapped_column(DateTime)
 
     host: Mapped[Organization | None] = relationship()
     areas: Mapped[list[TaxonomyArea]] = relationship(
@@ -233,3 +238,62 @@ class RoadshowRegistration(TimestampMixin, db.Model):
     @property
     def has_ticket(self) -> bool:
         return self.state in (RegistrationState.REGISTERED, RegistrationState.ATTENDED)
+
+
+class MeetingState(LabelledStrEnum):
+    REQUESTED = "requested", _l("待回复")
+    ACCEPTED = "accepted", _l("已接受")
+    DECLINED = "declined", _l("已谢绝")
+    HELD = "held", _l("已举行")
+
+
+class RoadshowMeeting(TimestampMixin, db.Model):
+    """A 1:1 meeting a registered enterprise asks of a presenting team, then booked on the grid.
+
+    The unique constraints are the booking rules, so concurrent bookings cannot break them:
+    one request per organization and technology, one meeting per table and time, and nobody
+    (either organization) in two meetings at once.
+    """
+
+    __tablename__ = "roadshow_meetings"
+    __table_args__ = (
+        UniqueConstraint(
+            "roadshow_id", "requester_org_id", "technology_id", name="uq_roadshow_meetings_pair"
+        ),
+        UniqueConstraint(
+            "roadshow_id", "starts_at", "table_number", name="uq_roadshow_meetings_table"
+        ),
+        UniqueConstraint(
+            "roadshow_id", "starts_at", "requester_org_id", name="uq_roadshow_meetings_requester"
+        ),
+        UniqueConstraint(
+            "roadshow_id", "starts_at", "presenter_org_id", name="uq_roadshow_meetings_presenter"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roadshow_id: Mapped[int] = mapped_column(
+        ForeignKey("roadshows.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    technology_id: Mapped[int | None] = mapped_column(
+        ForeignKey("technologies.id", ondelete="SET NULL")
+    )
+    requester_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requester_org_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False
+    )
+    presenter_org_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False
+    )
+    message: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    state: Mapped[MeetingState] = mapped_column(
+        enum_column(MeetingState), nullable=False, default=MeetingState.REQUESTED
+    )
+    starts_at: Mapped[datetime | None] = mapped_column(DateTime)
+    table_number: Mapped[int | None] = mapped_column(Integer)
+
+    roadshow: Mapped[Roadshow] = relationship()
+    technology: Mapped[Technology | None] = relationship()
+    requester: Mapped[User | None] = relationship()
+    requester_org: Mapped[Organization] = relationship(foreign_keys=[requester_org_id])
+    presenter_org: Mapped[Organization] = relationship(foreign_keys=[presenter_org_id])

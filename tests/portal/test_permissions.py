@@ -237,6 +237,14 @@ POLICY: dict[Action, list[Case]] = {
         no("researcher_no_org"),
         no("broker"),  # brokers run roadshows; they add people by hand instead
     ],
+    Action.REQUEST_ROADSHOW_MEETING: [
+        ok("enterprise"),
+        ok("other_enterprise"),
+        ok("admin"),
+        no("enterprise_no_org"),
+        no("researcher"),
+        no("broker"),
+    ],
     Action.MANAGE_USERS: [
         ok("admin"),
         no("broker"),

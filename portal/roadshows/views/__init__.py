@@ -5,8 +5,16 @@ invitations.py  inviting organizations; invitees answering their personal link
 registrations.py  registering, cancelling, confirming an offer; the broker's list and exports
 calendars.py    .ics of one roadshow and the feed of upcoming ones
 tickets.py      the ticket with its QR code; the broker's check-in page
+meetings.py     1:1 meetings: requests, answers, schedules; the broker's grid and bookings
 """
 
-from portal.roadshows.views import calendars, events, invitations, registrations, tickets
+from portal.roadshows.views import (
+    calendars,
+    events,
+    invitations,
+    meetings,
+    registrations,
+    tickets,
+)
 
-__all__ = ["calendars", "events", "invitations", "registrations", "tickets"]
+__all__ = ["calendars", "events", "invitations", "meetings", "registrations", "tickets"]
