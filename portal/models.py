@@ -10,6 +10,7 @@ from portal.organizations.models import Organization
 from portal.outbox.models import OutboxEntry
 from portal.roadshows.models import (
     Roadshow,
+    RoadshowFeedback,
     RoadshowInvitation,
     RoadshowMeeting,
     RoadshowRegistration,
@@ -29,6 +30,7 @@ __all__ = [
     "Organization",
     "OutboxEntry",
     "Roadshow",
+    "RoadshowFeedback",
     "RoadshowInvitation",
     "RoadshowMeeting",
     "RoadshowRegistration",

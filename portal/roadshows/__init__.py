@@ -9,6 +9,8 @@ invitations.py    personal invitation links, responses, deadline reminders
 reminders.py      send_due_reminders(now): invitees before the deadline, registered before the start
 registrations.py  registration, capacity, waiting list and its offers, cancellation
 meetings.py       1:1 meetings: requests, answers, the broker's grid and bookings
+feedback.py       attendees' feedback; interest opens a Match in the deal pipeline
+funnel.py         invited -> ... -> contracted, per roadshow or filtered by theme and period
 tickets.py        signed check-in codes, QR images, check-in
 calendar.py       iCalendar of a roadshow and of the upcoming ones
 exports.py        the registration list as CSV and Excel

@@ -158,3 +158,18 @@ class BookingForm(FlaskForm):
     starts_at = SelectField(_l("时间"), choices=[], validate_choice=True)
     table = IntegerField(_l("桌号"), validators=[Optional(), NumberRange(min=1, max=200)])
     submit = SubmitField(_l("安排"))
+
+
+class FeedbackForm(FlaskForm):
+    slot_id = HiddenField(validators=[DataRequired()])
+    interest = SelectField(
+        _l("合作意向"),
+        choices=[
+            ("none", _l("暂无兴趣")),
+            ("more_info", _l("希望了解更多")),
+            ("negotiate", _l("希望洽谈合作")),
+        ],
+    )
+    rating = SelectField(_l("评分"), choices=[(str(n), str(n)) for n in range(5, 0, -1)])
+    comment = TextAreaField(_l("意见"), validators=[Length(max=1000)], filters=[strip_filter])
+    submit = SubmitField(_l("提交评价"))

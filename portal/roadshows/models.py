@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.listings.models import ListingStatus, Technology
+from portal.matches.models import Match
 from portal.model_mixins import LabelledStrEnum, TimestampMixin, enum_column, utcnow
 from portal.organizations.models import Organization
 from portal.taxonomy.models import TaxonomyArea
@@ -236,6 +237,10 @@ class RoadshowRegistration(TimestampMixin, db.Model):
         return self.state in CANCELLABLE_STATES
 
     @property
+    def has_attended(self) -> bool:
+        return self.state is RegistrationState.ATTENDED
+
+    @property
     def has_ticket(self) -> bool:
         return self.state in (RegistrationState.REGISTERED, RegistrationState.ATTENDED)
 
@@ -297,3 +302,41 @@ class RoadshowMeeting(TimestampMixin, db.Model):
     requester: Mapped[User | None] = relationship()
     requester_org: Mapped[Organization] = relationship(foreign_keys=[requester_org_id])
     presenter_org: Mapped[Organization] = relationship(foreign_keys=[presenter_org_id])
+
+
+class Interest(LabelledStrEnum):
+    NONE = "none", _l("暂无兴趣")
+    MORE_INFO = "more_info", _l("希望了解更多")
+    NEGOTIATE = "negotiate", _l("希望洽谈合作")
+
+
+class RoadshowFeedback(TimestampMixin, db.Model):
+    """An attendee's verdict on one presentation; interest opens a Match, linked here."""
+
+    __tablename__ = "roadshow_feedback"
+    __table_args__ = (
+        UniqueConstraint("slot_id", "user_id", name="uq_roadshow_feedback_person"),
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roadshow_id: Mapped[int] = mapped_column(
+        ForeignKey("roadshows.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    slot_id: Mapped[int] = mapped_column(
+        ForeignKey("roadshow_slots.id", ondelete="CASCADE"), nullable=False
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL")
+    )
+    interest: Mapped[Interest] = mapped_column(enum_column(Interest), nullable=False)
+    rating: Mapped[int] = mapped_column(Integer, nullable=False)
+    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The deal-pipeline match this feedback opened or moved (the roadshow's link to deals).
+    match_id: Mapped[int | None] = mapped_column(
+        ForeignKey("matches.id", ondelete="SET NULL"), index=True
+    )
+
+    slot: Mapped[RoadshowSlot] = relationship()
+    match: Mapped[Match | None] = relationship()

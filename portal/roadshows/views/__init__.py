@@ -6,6 +6,7 @@ registrations.py  registering, cancelling, confirming an offer; the broker's lis
 calendars.py    .ics of one roadshow and the feed of upcoming ones
 tickets.py      the ticket with its QR code; the broker's check-in page
 meetings.py     1:1 meetings: requests, answers, schedules; the broker's grid and bookings
+outcomes.py     attendees' feedback per presentation; the funnel
 """
 
 from portal.roadshows.views import (
@@ -13,8 +14,9 @@ from portal.roadshows.views import (
     events,
     invitations,
     meetings,
+    outcomes,
     registrations,
     tickets,
 )
 
-__all__ = ["calendars", "events", "invitations", "meetings", "registrations", "tickets"]
+__all__ = ["calendars", "events", "invitations", "meetings", "outcomes", "registrations", "tickets"]
