@@ -148,12 +148,20 @@ def configure_blueprints(app: Flask) -> None:
     from portal.notifications.views import bp as notifications_bp
     from portal.organizations import api as orgs_api
     from portal.organizations import bp as orgs_bp
+    from portal.roadshows import api as roadshows_api
     from portal.roadshows import bp as roadshows_bp
     from portal.search_index import api as search_api
     from portal.search_index.views import bp as search_bp
 
     api_bp = create_api_blueprint(
-        [listings_api.API, orgs_api.API, search_api.API, classification_api.API, matches_api.API]
+        [
+            listings_api.API,
+            orgs_api.API,
+            search_api.API,
+            classification_api.API,
+            matches_api.API,
+            roadshows_api.API,
+        ]
     )
 
     listing_bps = (catalogue_bp, needs_bp, matches_bp, notifications_bp, imports_bp, exports_bp)
