@@ -117,6 +117,12 @@ def detail(roadshow_id: int) -> str:
     )
 
 
+@bp.route("/<int:roadshow_id>/agenda/print")
+def printable_agenda(roadshow_id: int) -> str:
+    roadshow = service.get_roadshow(roadshow_id, current_user)
+    return render_template("roadshows/agenda_print.html", roadshow=roadshow)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 @requires(Action.MANAGE_ROADSHOWS)

@@ -56,3 +56,16 @@ def test_the_feed_lists_upcoming_public_roadshows_only(
     db.session.commit()
     feed = Calendar.from_ical(client.get("/roadshows/calendar.ics").data)
     assert [str(event["SUMMARY"]) for event in feed.walk("VEVENT")] == ["储能技术专场路演"]
+
+
+def test_the_printable_agenda_is_public_for_public_roadshows(
+    client: FlaskClient, roadshow: Roadshow, battery: Technology, people: dict[str, User]
+) -> None:
+    assert client.get(f"/roadshows/{roadshow.id}/agenda/print").status_code == 404  # planned
+    service.add_slot(
+        people["broker"], roadshow, service.SlotDetails(roadshow.starts_at, 30, battery.id)
+    )
+    service.move_roadshow(people["broker"], roadshow, "open")
+    db.session.commit()
+    page = client.get(f"/roadshows/{roadshow.id}/agenda/print")
+    assert page.status_code == 200 and "钠离子电池储能系统" in page.text and "14:00" in page.text
