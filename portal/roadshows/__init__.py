@@ -14,7 +14,8 @@ funnel.py         invited -> ... -> contracted, per roadshow or filtered by them
 tickets.py        signed check-in codes, QR images, check-in
 calendar.py       iCalendar of a roadshow and of the upcoming ones
 exports.py        the registration list as CSV and Excel
-forms.py, views/, commands.py   the pages and `flask roadshows remind|offers`
+demo.py           demo roadshows (past with deals, upcoming with registrations)
+forms.py, views/, api.py, commands.py   the pages, /api/v1/roadshows, `flask roadshows ...`
 
 Everything here flushes; pages and commands commit.
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from portal.model_mixins import utcnow
+from portal.roadshows.demo import make_demo_roadshows
 from portal.roadshows.registrations import expire_offers
 from portal.roadshows.reminders import send_due_reminders
 from portal.transactions import unit_of_work
@@ -27,3 +28,11 @@ def offers_command() -> None:
     with unit_of_work():
         lapsed = expire_offers(utcnow())
     click.echo(f"offers lapsed: {lapsed}")
+
+
+@roadshows_cli.command("demo")
+def demo_command() -> None:
+    """Demo roadshows on a demo installation (after `seed --demo`; made once)."""
+    with unit_of_work():
+        made = make_demo_roadshows(utcnow())
+    click.echo(f"demo roadshows made: {made}")
