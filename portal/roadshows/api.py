@@ -158,6 +158,7 @@ def update_roadshow(item_id: int) -> dict[str, Any]:
     status = data.pop("status", None)
     if data:
         service.update_roadshow(caller(), roadshow, _details(data, roadshow))
+        registrations.fill_free_seats(roadshow, utcnow())  # a larger capacity moves it up
     if status is not None and status != roadshow.status.value:
         service.move_roadshow(caller(), roadshow, status)
     db.session.commit()

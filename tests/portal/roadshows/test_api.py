@@ -47,6 +47,10 @@ def test_a_broker_creates_and_opens_a_roadshow_and_people_register(
     assert api["enterprise"].delete(path + "/registrations/mine").status_code == 204
     listed = api["broker"].get(path + "/registrations").json
     assert [row["state"] for row in listed["items"]] == ["cancelled", "offered"]
+    assert api["other_researcher"].post(path + "/registrations").json["state"] == "waitlisted"
+    assert api["broker"].patch(path, {"capacity": 2}).status_code == 200
+    listed = api["broker"].get(path + "/registrations").json
+    assert [row["state"] for row in listed["items"]] == ["cancelled", "offered", "offered"]
     proposals = api["broker"].get(path + "/proposals")
     assert proposals.status_code == 200 and set(proposals.json) == {"technologies", "invitees"}
     assert api["enterprise"].get(path + "/proposals").status_code == 403
