@@ -22,6 +22,7 @@ from portal.matches import configure_matching
 from portal.outbox import configure_outbox
 from portal.proxy import configure_proxy
 from portal.rate_limits import configure_rate_limits
+from portal.roadshows import configure_roadshows
 from portal.search_index import configure_search
 from portal.security_headers import configure_security_headers
 from portal.urls import configure_url_converters
@@ -46,6 +47,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     configure_jobs(app)
     configure_search(app)
     configure_matching(app)
+    configure_roadshows(app)
     configure_blueprints(app)
     configure_rate_limits(app)
     configure_security_headers(app)
@@ -155,6 +157,8 @@ def configure_blueprints(app: Flask) -> None:
     from portal.organizations import bp as orgs_bp
     from portal.patents import api as patents_api
     from portal.patents import bp as patents_bp
+    from portal.roadshows import api as roadshows_api
+    from portal.roadshows import bp as roadshows_bp
     from portal.search_index import api as search_api
     from portal.search_index.views import bp as search_bp
 
@@ -166,6 +170,7 @@ def configure_blueprints(app: Flask) -> None:
             classification_api.API,
             matches_api.API,
             patents_api.API,
+            roadshows_api.API,
         ]
     )
 
@@ -175,6 +180,7 @@ def configure_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(classification_bp)
     app.register_blueprint(patents_bp)
+    app.register_blueprint(roadshows_bp)
 
 
 def configure_templates(app: Flask) -> None:
@@ -200,6 +206,7 @@ def configure_cli(app: Flask) -> None:
     from portal.listings.commands import listings_cli
     from portal.matches.commands import match_cli
     from portal.patents.commands import patents_cli
+    from portal.roadshows.commands import roadshows_cli
     from portal.search_index.commands import search_cli
     from portal.seed.commands import seed_command
 
@@ -215,5 +222,6 @@ def configure_cli(app: Flask) -> None:
         search_cli,
         patents_cli,
         jobs_cli,
+        roadshows_cli,
     ):
         app.cli.add_command(command)

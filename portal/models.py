@@ -16,6 +16,14 @@ from portal.patents.models import (
     PatentClassification,
     PatentTechnology,
 )
+from portal.roadshows.models import (
+    Roadshow,
+    RoadshowFeedback,
+    RoadshowInvitation,
+    RoadshowMeeting,
+    RoadshowRegistration,
+    RoadshowSlot,
+)
 from portal.taxonomy.models import TaxonomyArea
 
 __all__ = [
@@ -35,6 +43,12 @@ __all__ = [
     "PatentApplicant",
     "PatentClassification",
     "PatentTechnology",
+    "Roadshow",
+    "RoadshowFeedback",
+    "RoadshowInvitation",
+    "RoadshowMeeting",
+    "RoadshowRegistration",
+    "RoadshowSlot",
     "TaxonomyArea",
     "Technology",
     "User",

@@ -51,6 +51,9 @@ class Action(enum.StrEnum):
     DEACTIVATE_ACCOUNT = "deactivate_account"
     VIEW_CONTACT = "view_contact"
     VIEW_DEAL_STATE = "view_deal_state"
+    MANAGE_ROADSHOWS = "manage_roadshows"
+    REGISTER_FOR_ROADSHOW = "register_for_roadshow"
+    REQUEST_ROADSHOW_MEETING = "request_roadshow_meeting"
 
 
 def is_staff(user: User | None) -> bool:
@@ -114,6 +117,12 @@ def can(user: User | None, action: Action, target: Any = None) -> bool:
             return staff
         case Action.CLASSIFY_ORGANIZATION | Action.VIEW_SYSTEM_STATUS:
             return staff
+        case Action.MANAGE_ROADSHOWS:
+            return staff
+        case Action.REGISTER_FOR_ROADSHOW:  # whether registration is open is the service's rule
+            return user.organization_id is not None
+        case Action.REQUEST_ROADSHOW_MEETING:  # enterprises ask presenting teams (registered)
+            return user.role == Role.ENTERPRISE and user.organization_id is not None
         case Action.CREATE_PRODUCT:
             return user.role in (Role.RESEARCHER, Role.ENTERPRISE) and member
         case Action.POST_FOR_ORGANIZATION | Action.FOLLOW_MATCHES:

@@ -278,6 +278,30 @@ POLICY: dict[Action, list[Case]] = {
         no("broker", "xmu"),
         no("broker"),
     ],
+    Action.MANAGE_ROADSHOWS: [
+        ok("broker"),
+        ok("admin"),
+        no("researcher"),
+        no("enterprise"),
+        no("enterprise_no_org"),
+    ],
+    Action.REGISTER_FOR_ROADSHOW: [
+        ok("enterprise"),
+        ok("researcher"),
+        ok("other_enterprise"),
+        ok("admin"),
+        no("enterprise_no_org"),
+        no("researcher_no_org"),
+        no("broker"),  # brokers run roadshows; they add people by hand instead
+    ],
+    Action.REQUEST_ROADSHOW_MEETING: [
+        ok("enterprise"),
+        ok("other_enterprise"),
+        ok("admin"),
+        no("enterprise_no_org"),
+        no("researcher"),
+        no("broker"),
+    ],
     Action.MANAGE_USERS: [
         ok("admin"),
         no("broker"),

@@ -1,0 +1,57 @@
+"""Reminders before the event: once per offset, the nearest only when a run comes late."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask.testing import FlaskCliRunner
+
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.model_mixins import utcnow
+from portal.notifications.models import Notification
+from portal.roadshows import registrations, reminders, service
+from portal.roadshows.models import Roadshow
+
+
+def reminder_keys() -> list[str]:
+    rows = db.session.query(Notification).filter_by(kind="roadshow.reminder")
+    return sorted(notice.dedupe_key for notice in rows)
+
+
+def test_registered_people_are_reminded_once_per_offset(
+    runner: FlaskCliRunner, roadshow: Roadshow, people: dict[str, User]
+) -> None:
+    service.move_roadshow(people["broker"], roadshow, "open")
+    seat = registrations.register(people["enterprise"], roadshow, utcnow())
+    cancelled = registrations.register(people["researcher"], roadshow, utcnow())
+    registrations.cancel(people["researcher"], cancelled, utcnow())
+    db.session.commit()
+    start = roadshow.starts_at
+    assert reminders.send_due_reminders(start - timedelta(hours=80)).registered == 0
+    assert reminders.send_due_reminders(start - timedelta(hours=70)).registered == 1
+    assert reminders.send_due_reminders(start - timedelta(hours=60)).registered == 0
+    assert reminders.send_due_reminders(start - timedelta(hours=1)).registered == 1
+    assert reminders.send_due_reminders(start - timedelta(minutes=30)).registered == 0
+    assert reminders.send_due_reminders(start + timedelta(minutes=1)).registered == 0
+    db.session.commit()
+    assert reminder_keys() == [
+        f"roadshow-reminder:{seat.id}:2h",
+        f"roadshow-reminder:{seat.id}:72h",
+    ]
+    body = db.session.query(Notification).filter_by(kind="roadshow.reminder").first().body
+    assert "14:00" in body and f"/roadshows/{roadshow.id}/calendar.ics" in body
+    result = runner.invoke(args=["roadshows", "remind"])
+    assert result.exit_code == 0 and "event reminders sent: 0" in result.output
+
+
+def test_a_late_run_sends_only_the_nearest_reminder(
+    roadshow: Roadshow, people: dict[str, User]
+) -> None:
+    service.move_roadshow(people["broker"], roadshow, "open")
+    seat = registrations.register(people["enterprise"], roadshow, utcnow())
+    db.session.commit()
+    late = roadshow.starts_at - timedelta(hours=1)
+    assert reminders.remind_registered(late, [72, 2]) == 1
+    assert reminders.remind_registered(late + timedelta(minutes=5), [72, 2]) == 0
+    assert reminder_keys() == [f"roadshow-reminder:{seat.id}:2h"]
