@@ -47,16 +47,24 @@ def _drop_everything() -> None:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
 
 
+def app_with(**settings: object) -> Flask:
+    """An app on TestConfig with `settings` in its config class. Flask-SQLAlchemy makes its
+    engine when the app is created, so a database URL set on the config afterwards would
+    leave the app on TestConfig's in-memory SQLite."""
+    return create_app(type("TestSettings", (TestConfig,), settings))
+
+
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(TestConfig)
-    app.config.update(
+    app = app_with(
         SQLALCHEMY_DATABASE_URI=database_url,
         WTF_CSRF_ENABLED=False,
         SEARCH_INDEX_DIR=str(tmp_path / "search"),
     )
     app.instance_path = str(tmp_path / "instance")
     with app.app_context():
+        # The engine is the database asked for, not a silent stand-in.
+        assert db.engine.url.render_as_string(hide_password=False) == database_url
         _drop_everything()
         db.create_all()
         yield app

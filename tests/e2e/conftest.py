@@ -15,9 +15,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from portal import create_app
-from portal.config import TestConfig
 from portal.extensions import db
+from tests.conftest import app_with
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,8 +32,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     tmp: Path = tmp_path_factory.mktemp("live")
-    app = create_app(TestConfig)
-    app.config.update(
+    app = app_with(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'portal.sqlite3'}",
         SEARCH_INDEX_DIR=str(tmp / "search"),
     )

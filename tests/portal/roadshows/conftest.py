@@ -3,53 +3,19 @@ technology in its theme."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from portal import create_app
 from portal.accounts.models import User
-from portal.config import TestConfig
 from portal.extensions import db
 from portal.listings.kinds import ListingKind
 from portal.listings.models import Technology
 from portal.roadshows import service
 from portal.roadshows.models import Roadshow
 from portal.roadshows.times import local_to_utc
-from tests.conftest import _drop_everything
 from tests.factories import BATTERY, make_plan_areas, make_published
-
-
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    """The shared `app` fixture, but with the database URL in the config class.
-
-    Flask-SQLAlchemy makes its engine when the app is created, so a URL set on the config
-    afterwards (as tests/conftest.py does) leaves every run on in-memory SQLite; the waiting
-    list and seat races must run on the real PostgreSQL.
-    """
-    config = type(
-        "RoadshowTestConfig",
-        (TestConfig,),
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "WTF_CSRF_ENABLED": False,
-            "SEARCH_INDEX_DIR": str(tmp_path / "search"),
-        },
-    )
-    app = create_app(config)
-    app.instance_path = str(tmp_path / "instance")
-    with app.app_context():
-        assert db.engine.dialect.name == database_url.split(":")[0].split("+")[0]
-        _drop_everything()
-        db.create_all()
-        yield app
-        db.session.remove()
-        _drop_everything()
-        db.engine.dispose()
 
 
 def shanghai(text: str) -> datetime:
