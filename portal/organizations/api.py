@@ -9,7 +9,13 @@ from flask_babel import lazy_gettext as _l
 
 from portal.api.auth import caller, require
 from portal.api.errors import invalid, not_found
-from portal.api.fields import TIMESTAMP_FIELDS, Field, checked_payload, json_body
+from portal.api.fields import (
+    TIMESTAMP_FIELDS,
+    Field,
+    checked_payload,
+    json_body,
+    json_timestamp,
+)
 from portal.api.pagination import paginated
 from portal.api.routing import ApiSection, QueryParam, resource_routes, resource_schemas
 from portal.extensions import db
@@ -48,8 +54,8 @@ def serialize_organization(org: Organization) -> dict[str, Any]:
         "carbon_type": org.carbon_type.value if org.carbon_type else None,
         "verified": org.verified,
         "is_demo": org.is_demo,
-        "created_at": org.created_at.isoformat(),
-        "updated_at": org.updated_at.isoformat(),
+        "created_at": json_timestamp(org.created_at),
+        "updated_at": json_timestamp(org.updated_at),
     }
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask.testing import FlaskCliRunner
 
 from portal.accounts.models import User
 from portal.extensions import db
+from portal.jobs.queue import huey
 from portal.model_mixins import utcnow
 from portal.notifications.models import Notification
 from portal.roadshows import registrations, reminders, service
+from portal.roadshows.jobs import lapse_waiting_list_offers, send_roadshow_reminders
 from portal.roadshows.models import Roadshow
 
 
@@ -54,4 +56,25 @@ def test_a_late_run_sends_only_the_nearest_reminder(
     late = roadshow.starts_at - timedelta(hours=1)
     assert reminders.remind_registered(late, [72, 2]) == 1
     assert reminders.remind_registered(late + timedelta(minutes=5), [72, 2]) == 0
+    assert reminder_keys() == [f"roadshow-reminder:{seat.id}:2h"]
+
+
+def test_the_worker_sends_the_due_reminders_once_on_its_schedule(
+    roadshow: Roadshow, people: dict[str, User]
+) -> None:
+    service.move_roadshow(people["broker"], roadshow, "open")
+    seat = registrations.register(people["enterprise"], roadshow, utcnow())
+    length = roadshow.ends_at - roadshow.starts_at
+    roadshow.starts_at = utcnow() + timedelta(hours=1)
+    roadshow.ends_at = roadshow.starts_at + length
+    db.session.commit()
+    # Both are on the worker's schedule: due at a quarter past, only the offers at 08:05.
+    due = {task.name for task in huey.read_periodic(datetime(2027, 3, 1, 8, 15))}
+    assert {"roadshows.reminders", "roadshows.offers"} <= due
+    assert "roadshows.reminders" not in {
+        task.name for task in huey.read_periodic(datetime(2027, 3, 1, 8, 5))
+    }
+    send_roadshow_reminders.call_local()
+    send_roadshow_reminders.call_local()  # a doubled run sends nothing more
+    lapse_waiting_list_offers.call_local()
     assert reminder_keys() == [f"roadshow-reminder:{seat.id}:2h"]
