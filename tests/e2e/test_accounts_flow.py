@@ -29,6 +29,8 @@ def test_register_then_broker_verifies(page, base_url: str) -> None:  # noqa: AN
     page.click("input[name=submit]")
     assert "注册成功" in page.content()
 
+    # Log-out sits in the account menu, under the user's name.
+    page.click("nav .dropdown-toggle:has-text('王五')")
     page.click("button:has-text('退出')")
     log_in(page, base_url, "broker@demo.xm")
     page.goto(f"{base_url}/admin/verification")
