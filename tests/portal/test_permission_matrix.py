@@ -3,8 +3,9 @@
 The routes come from the app's URL map: each rule that takes POST, PUT, PATCH or DELETE must
 have an entry in MATRIX (`test_every_write_route_has_an_entry`), so a new route cannot ship
 without someone deciding who may call it. Each entry names the request (its path is filled
-with the ids of a fresh world of listings, a match, organizations, a token and an upload, built
-for each caller) and the callers allowed. Callers: anonymous; a researcher of 厦门大学 (owning
+with the ids of a fresh world of listings, a match, organizations, a token and an upload, a
+join request, an applicant alias and two open roadshows, built for each caller) and the
+callers allowed. Callers: anonymous; a researcher of 厦门大学 (owning
 its technology) and another researcher of another institute ("same role, other organization");
 an enterprise (owning the need) and another enterprise; a broker; an admin.
 
@@ -308,6 +309,15 @@ def _meeting_asked(world: World) -> bool:
     return db.session.scalar(found) is not None
 
 
+def _slot_gone(world: World) -> bool:
+    return _row(RoadshowSlot, world.slot.id) is None
+
+
+def _registration_cancelled(world: World) -> bool:
+    registration = _row(RoadshowRegistration, world.registration.id)
+    return registration.state is RegistrationState.CANCELLED
+
+
 def _meeting_answered(world: World) -> bool:
     return _row(RoadshowMeeting, world.requested_meeting.id).state is not MeetingState.REQUESTED
 
@@ -608,7 +618,15 @@ MATRIX: dict[str, list[Write]] = {
         )
     ],
     "roadshows.remove_slot": [
-        Write("POST", "/roadshows/{roadshow}/agenda/{slot}/remove", STAFF, form={})
+        Write("POST", "/roadshows/{roadshow}/agenda/{slot}/remove", STAFF, form={}),
+        # A slot, registration or meeting is reached only through its own roadshow.
+        Write(
+            "POST",
+            "/roadshows/{seats_roadshow}/agenda/{slot}/remove",
+            frozenset(),
+            form={},
+            done=_slot_gone,
+        ),
     ],
     "roadshows.add_proposed": [
         Write("POST", "/roadshows/{roadshow}/proposals/{technology}/add", STAFF, form={})
@@ -680,7 +698,14 @@ MATRIX: dict[str, list[Write]] = {
         Write("POST", "/roadshows/{roadshow}/registrations", STAFF, form={"email": "other@test.xm"})
     ],
     "roadshows.cancel_for": [
-        Write("POST", "/roadshows/{roadshow}/registrations/{registration}/cancel", STAFF, form={})
+        Write("POST", "/roadshows/{roadshow}/registrations/{registration}/cancel", STAFF, form={}),
+        Write(
+            "POST",
+            "/roadshows/{seats_roadshow}/registrations/{registration}/cancel",
+            frozenset(),
+            form={},
+            done=_registration_cancelled,
+        ),
     ],
     "roadshows.check_in": [
         Write(
@@ -722,7 +747,14 @@ MATRIX: dict[str, list[Write]] = {
             frozenset({"researcher"}),
             form={"accept": "1"},
             done=_meeting_answered,
-        )
+        ),
+        Write(
+            "POST",
+            "/roadshows/{seats_roadshow}/meetings/{requested_meeting}/answer",
+            frozenset(),
+            form={"accept": "1"},
+            done=_meeting_answered,
+        ),
     ],
     "roadshows.book_meeting": [
         Write(
