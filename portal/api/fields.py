@@ -126,6 +126,8 @@ def _type_error(value: Any, field: Field) -> str | None:
         case "string":
             if not isinstance(value, str):
                 return _l("应为字符串")
+            if "\x00" in value:  # no text holds a NUL, and PostgreSQL cannot store one
+                return _l("不能包含空字符（NUL）")
             if field.checked_by_domain:
                 return None
             if field.max_length is not None and len(value) > field.max_length:

@@ -42,7 +42,7 @@ def issue_token(user: User, name: str = "") -> IssuedToken:
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     record = ApiToken(
         user=user,
-        name=name.strip()[:80],
+        name=name.replace("\x00", "").strip()[:80],  # a label; PostgreSQL stores no NUL
         token_hash=hash_token(secret),
         prefix=secret[: len(TOKEN_PREFIX) + 6],
     )

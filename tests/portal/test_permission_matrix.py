@@ -3,8 +3,9 @@
 The routes come from the app's URL map: each rule that takes POST, PUT, PATCH or DELETE must
 have an entry in MATRIX (`test_every_write_route_has_an_entry`), so a new route cannot ship
 without someone deciding who may call it. Each entry names the request (its path is filled
-with the ids of a fresh world of listings, a match, organizations, a token and an upload, built
-for each caller) and the callers allowed. Callers: anonymous; a researcher of 厦门大学 (owning
+with the ids of a fresh world of listings, a match, organizations, a token and an upload, a
+join request, an applicant alias and two open roadshows, built for each caller) and the
+callers allowed. Callers: anonymous; a researcher of 厦门大学 (owning
 its technology) and another researcher of another institute ("same role, other organization");
 an enterprise (owning the need) and another enterprise; a broker; an admin.
 
@@ -30,7 +31,7 @@ from sqlalchemy import inspect, select
 from werkzeug.test import TestResponse
 
 from portal import create_app
-from portal.accounts.models import User
+from portal.accounts.models import Role, User
 from portal.api.tokens import ApiToken, issue_token
 from portal.config import TestConfig
 from portal.extensions import db
@@ -40,15 +41,31 @@ from portal.listings.kinds import Listing, ListingKind
 from portal.listings.models import ListingStatus, Need, Technology
 from portal.listings.service import submit_listing
 from portal.matches.models import Match, MatchFeedback, MatchState, MatchSubscription
-from portal.organizations.models import Organization, OrgKind
+from portal.organizations.models import JoinRequest, JoinState, Organization, OrgKind
+from portal.patents.models import ApplicantAlias
+from portal.roadshows import invitations, meetings, service, tickets
+from portal.roadshows.models import (
+    InvitationState,
+    MeetingState,
+    RegistrationState,
+    Roadshow,
+    RoadshowFeedback,
+    RoadshowInvitation,
+    RoadshowMeeting,
+    RoadshowRegistration,
+    RoadshowSlot,
+)
+from portal.taxonomy.models import PLAN_TAXONOMY, TaxonomyArea
 from tests.factories import (
     TEST_PASSWORD,
     AuthActions,
     listing_data,
     make_listing,
     make_org,
+    make_plan_areas,
     make_published,
 )
+from tests.portal.roadshows.conftest import details, shanghai
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CALLERS = (
@@ -94,6 +111,24 @@ class World:
     own_token: int  # one of the caller's API tokens (the researcher's when anonymous)
     researcher_token: int
     upload: str  # an upload of the caller's, waiting for confirmation
+    newcomer: User  # verified, in no organization, asking to join 厦门大学
+    join_request: JoinRequest  # the newcomer's, pending
+    colleague: User  # a second member of 厦门大学 (not its administrator)
+    alias: ApplicantAlias  # a suggested applicant alias naming 厦门大学, unconfirmed
+    # Open, the technology on its agenda, a meeting grid; the researcher and the firm
+    # registered, the other firm checked in (so it may give feedback) and invited.
+    roadshow: Roadshow
+    slot: RoadshowSlot
+    registration: RoadshowRegistration  # the researcher's
+    ticket_code: str  # the firm's check-in code
+    invitation: RoadshowInvitation  # the other firm's, unanswered
+    invitation_secret: str
+    requested_meeting: RoadshowMeeting  # the firm asks 厦门大学's team
+    accepted_meeting: RoadshowMeeting  # the other firm's, accepted, not yet booked
+    booked_meeting: RoadshowMeeting  # accepted and on the grid
+    # Another open roadshow where every caller but the broker holds a seat (the
+    # researcher's is offered from the waiting list), to cancel or confirm.
+    seats_roadshow: Roadshow
 
     def ids(self) -> dict[str, Any]:
         """The ids to put in paths; read from the identity map, so that a row a call deleted
@@ -194,6 +229,145 @@ def _org_form(world: World) -> dict[str, Any]:
     return {"district": "思明区", "industry": "新能源", "description": "机构简介。"}
 
 
+def _row(model: Any, row_id: int) -> Any:
+    db.session.expire_all()
+    return db.session.get(model, row_id)
+
+
+def _actor_id(world: World) -> int | None:
+    return world.actor.id if world.actor is not None else None
+
+
+def _join_requested(world: World) -> bool:
+    found = select(JoinRequest.id).where(JoinRequest.user_id == _actor_id(world))
+    return db.session.scalar(found) is not None
+
+
+def _request_decided(world: World) -> bool:
+    return _row(JoinRequest, world.join_request.id).state is not JoinState.PENDING
+
+
+def _colleague_left(world: World) -> bool:
+    return _row(User, world.colleague.id).organization_id is None
+
+
+def _colleague_administers(world: World) -> bool:
+    return bool(_row(User, world.colleague.id).org_admin)
+
+
+def _registration_of(world: World, name: str) -> RoadshowRegistration | None:
+    db.session.expire_all()
+    return db.session.scalar(
+        select(RoadshowRegistration).where(
+            RoadshowRegistration.roadshow_id == getattr(world, name).id,
+            RoadshowRegistration.user_id == _actor_id(world),
+        )
+    )
+
+
+def _holds_seat(name: str) -> Check:
+    def check(world: World) -> bool:
+        mine = _registration_of(world, name)
+        return mine is not None and mine.state is not RegistrationState.CANCELLED
+
+    return check
+
+
+def _own_seat_is(state: RegistrationState) -> Check:
+    def check(world: World) -> bool:
+        mine = _registration_of(world, "seats_roadshow")
+        return mine is not None and mine.state is state
+
+    return check
+
+
+def _invited(email: str) -> Check:
+    def check(world: World) -> bool:
+        found = select(RoadshowInvitation.id).where(
+            RoadshowInvitation.roadshow_id == world.roadshow.id,
+            RoadshowInvitation.email == email,
+        )
+        return db.session.scalar(found) is not None
+
+    return check
+
+
+def _invitation_answered(world: World) -> bool:
+    return _row(RoadshowInvitation, world.invitation.id).state is not InvitationState.PENDING
+
+
+def _grid_has_two_tables(world: World) -> bool:
+    return _row(Roadshow, world.roadshow.id).meeting_tables == 2
+
+
+def _meeting_asked(world: World) -> bool:
+    organization_id = world.actor.organization_id if world.actor is not None else None
+    found = select(RoadshowMeeting.id).where(
+        RoadshowMeeting.roadshow_id == world.roadshow.id,
+        RoadshowMeeting.requester_org_id == organization_id,
+    )
+    return db.session.scalar(found) is not None
+
+
+def _slot_gone(world: World) -> bool:
+    return _row(RoadshowSlot, world.slot.id) is None
+
+
+def _registration_cancelled(world: World) -> bool:
+    registration = _row(RoadshowRegistration, world.registration.id)
+    return registration.state is RegistrationState.CANCELLED
+
+
+def _meeting_answered(world: World) -> bool:
+    return _row(RoadshowMeeting, world.requested_meeting.id).state is not MeetingState.REQUESTED
+
+
+def _meeting_booked(world: World) -> bool:
+    return _row(RoadshowMeeting, world.accepted_meeting.id).starts_at is not None
+
+
+def _meeting_held(world: World) -> bool:
+    return _row(RoadshowMeeting, world.booked_meeting.id).state is MeetingState.HELD
+
+
+def _feedback_given(world: World) -> bool:
+    found = select(RoadshowFeedback.id).where(RoadshowFeedback.user_id == _actor_id(world))
+    return db.session.scalar(found) is not None
+
+
+def _patent_file() -> tuple[io.BytesIO, str]:
+    text = "公开（公告）号,标题,申请人\nCN112345678A,矩阵测试专利,厦门大学\n"
+    return io.BytesIO(text.encode()), "专利.csv"
+
+
+def _roadshow_form(world: World) -> dict[str, Any]:
+    return {
+        "title": "权限矩阵测试路演",
+        "areas": ["A01"],
+        "host_org_id": "",
+        "starts_at": "2027-03-05T14:00",
+        "ends_at": "2027-03-05T17:00",
+        "registration_deadline": "2027-03-04T18:00",
+        "venue": "厦门两岸股权交易中心路演厅",
+        "online_url": "",
+        "capacity": "10",
+        "description": "路演简介。",
+    }
+
+
+ROADSHOW_JSON = {
+    "title": "权限矩阵测试路演",
+    "areas": ["A01"],
+    "starts_at": "2027-03-05T14:00:00+08:00",
+    "ends_at": "2027-03-05T17:00:00+08:00",
+    "registration_deadline": "2027-03-04T18:00:00+08:00",
+    "venue": "厦门两岸股权交易中心路演厅",
+    "capacity": 10,
+}
+# Everyone with a seat to take, cancel or confirm: brokers run roadshows, they attend none.
+ATTENDEES = LOGGED_IN - {"broker"}
+
+
 # endpoint -> the writes tried on it (several where one route takes several operations).
 MATRIX: dict[str, list[Write]] = {
     # Accounts: public forms, and the caller's own profile, tokens, session and language.
@@ -227,6 +401,10 @@ MATRIX: dict[str, list[Write]] = {
         ),
     ],
     "notifications.mark_read": [Write("POST", "/notifications/read", LOGGED_IN, form={})],
+    # Nobody here is unverified: asking again changes nothing, for anyone signed in.
+    "auth.resend_verification": [Write("POST", "/auth/verify/resend", LOGGED_IN, form={})],
+    # Staff end accounts other than staff ones; to anyone else the account is not there.
+    "auth.deactivate": [Write("POST", "/auth/accounts/{colleague}/deactivate", STAFF, form={})],
     # Catalogue and needs pages.
     "catalogue.new": [
         Write(
@@ -353,6 +531,40 @@ MATRIX: dict[str, list[Write]] = {
         Write("POST", "/orgs/{firm}/edit", frozenset({"enterprise", "admin"}), form=_org_form),
     ],
     "orgs.verify": [Write("POST", "/orgs/{firm}/verify", STAFF, form={})],
+    # Membership: only people in no organization ask to join (no caller here is one); the
+    # organization's administrators and brokers decide and manage (the researcher is a plain
+    # member of 厦门大学, so is refused).
+    "orgs.join": [Write("POST", "/orgs/{xmu}/join", frozenset(), form={}, done=_join_requested)],
+    "orgs.decide": [
+        Write(
+            "POST",
+            "/orgs/{xmu}/requests/{join_request}/approve",
+            STAFF,
+            form={},
+            done=_request_decided,
+        ),
+        Write(
+            "POST",
+            "/orgs/{xmu}/requests/{join_request}/reject",
+            STAFF,
+            form={},
+            done=_request_decided,
+        ),
+    ],
+    "orgs.remove_member": [
+        Write(
+            "POST", "/orgs/{xmu}/members/{colleague}/remove", STAFF, form={}, done=_colleague_left
+        )
+    ],
+    "orgs.change_administrator": [
+        Write(
+            "POST",
+            "/orgs/{xmu}/members/{colleague}/promote",
+            STAFF,
+            form={},
+            done=_colleague_administers,
+        )
+    ],
     "classification.classify": [Write("POST", "/orgs/{firm}/carbon/classify", STAFF, form={})],
     "classification.override": [
         Write(
@@ -377,6 +589,205 @@ MATRIX: dict[str, list[Write]] = {
     ],
     "imports.confirm": [Write("POST", "/imports/{upload}/confirm", STAFF, form={})],
     "imports.cancel": [Write("POST", "/imports/{upload}/cancel", STAFF, form={})],
+    # Patent navigation: staff only.
+    "patents.import_page": [
+        Write("POST", "/patents/import", STAFF, form={"file": _patent_file()}, files=True)
+    ],
+    "patents.suggest": [Write("POST", "/patents/aliases/suggest", STAFF, form={})],
+    "patents.confirm": [Write("POST", "/patents/aliases/{alias}/confirm", STAFF, form={})],
+    # Roadshows: brokers run them; people of an organization (and admins) take seats; the
+    # invited answer their own invitation, the presenting team its meeting requests, and
+    # those who attended give feedback.
+    "roadshows.create": [Write("POST", "/roadshows/new", STAFF, form=_roadshow_form)],
+    "roadshows.edit": [Write("POST", "/roadshows/{roadshow}/edit", STAFF, form=_roadshow_form)],
+    "roadshows.move": [
+        Write("POST", "/roadshows/{roadshow}/status", STAFF, form={"status": "closed"})
+    ],
+    "roadshows.agenda": [
+        Write(
+            "POST",
+            "/roadshows/{roadshow}/agenda",
+            STAFF,
+            form={
+                "technology_id": "",
+                "title": "茶歇",
+                "presenter": "",
+                "starts_at": "2027-03-05T15:00",
+                "minutes": "10",
+            },
+        )
+    ],
+    "roadshows.remove_slot": [
+        Write("POST", "/roadshows/{roadshow}/agenda/{slot}/remove", STAFF, form={}),
+        # A slot, registration or meeting is reached only through its own roadshow.
+        Write(
+            "POST",
+            "/roadshows/{seats_roadshow}/agenda/{slot}/remove",
+            frozenset(),
+            form={},
+            done=_slot_gone,
+        ),
+    ],
+    "roadshows.add_proposed": [
+        Write("POST", "/roadshows/{roadshow}/proposals/{technology}/add", STAFF, form={})
+    ],
+    "roadshows.invite": [
+        Write(
+            "POST",
+            "/roadshows/{roadshow}/invite/{xmu}",
+            STAFF,
+            form={},
+            done=_invited("researcher@test.xm"),
+        )
+    ],
+    "roadshows.invite_all": [
+        # The firm's need matches the technology on the agenda: the firm is proposed.
+        Write(
+            "POST",
+            "/roadshows/{roadshow}/invite-all",
+            STAFF,
+            form={},
+            done=_invited("enterprise@test.xm"),
+        )
+    ],
+    "roadshows.invitation_link": [
+        Write(
+            "POST",
+            "/roadshows/invitations/{invitation_secret}",
+            frozenset({"other_enterprise"}),
+            form={"accept": "0"},
+        )
+    ],
+    "roadshows.answer": [
+        Write(
+            "POST",
+            "/roadshows/invitations/{invitation}/answer",
+            frozenset({"other_enterprise"}),
+            form={"accept": "0"},
+            done=_invitation_answered,
+        )
+    ],
+    "roadshows.register": [
+        Write(
+            "POST",
+            "/roadshows/{roadshow}/register",
+            ATTENDEES,
+            form={},
+            done=_holds_seat("roadshow"),
+        )
+    ],
+    "roadshows.cancel_mine": [
+        Write(
+            "POST",
+            "/roadshows/{seats_roadshow}/registration/cancel",
+            ATTENDEES,
+            form={},
+            done=_own_seat_is(RegistrationState.CANCELLED),
+        )
+    ],
+    "roadshows.confirm_mine": [
+        Write(
+            "POST",
+            "/roadshows/{seats_roadshow}/registration/confirm",
+            ATTENDEES,
+            form={},
+            done=_own_seat_is(RegistrationState.REGISTERED),
+        )
+    ],
+    "roadshows.registrations_page": [
+        Write("POST", "/roadshows/{roadshow}/registrations", STAFF, form={"email": "other@test.xm"})
+    ],
+    "roadshows.cancel_for": [
+        Write("POST", "/roadshows/{roadshow}/registrations/{registration}/cancel", STAFF, form={}),
+        Write(
+            "POST",
+            "/roadshows/{seats_roadshow}/registrations/{registration}/cancel",
+            frozenset(),
+            form={},
+            done=_registration_cancelled,
+        ),
+    ],
+    "roadshows.check_in": [
+        Write(
+            "POST",
+            "/roadshows/{roadshow}/check-in",
+            STAFF,
+            form=lambda w: {"code": w.ticket_code},
+        )
+    ],
+    "roadshows.meetings_page": [
+        # Registered enterprises ask a presenting team of another organization.
+        Write(
+            "POST",
+            "/roadshows/{roadshow}/meetings",
+            frozenset({"enterprise", "other_enterprise"}),
+            form=lambda w: {"technology_id": str(w.technology.id), "message": "想了解循环寿命"},
+            done=_meeting_asked,
+        )
+    ],
+    "roadshows.meeting_grid": [
+        Write(
+            "POST",
+            "/roadshows/{roadshow}/meetings/grid",
+            STAFF,
+            form={
+                "meeting_minutes": "15",
+                "meeting_tables": "2",
+                "meetings_from": "2027-03-05T16:00",
+                "meetings_until": "2027-03-05T17:00",
+            },
+            done=_grid_has_two_tables,
+        )
+    ],
+    "roadshows.answer_meeting": [
+        # The presenting team (厦门大学's) answers; not even staff answer for it.
+        Write(
+            "POST",
+            "/roadshows/{roadshow}/meetings/{requested_meeting}/answer",
+            frozenset({"researcher"}),
+            form={"accept": "1"},
+            done=_meeting_answered,
+        ),
+        Write(
+            "POST",
+            "/roadshows/{seats_roadshow}/meetings/{requested_meeting}/answer",
+            frozenset(),
+            form={"accept": "1"},
+            done=_meeting_answered,
+        ),
+    ],
+    "roadshows.book_meeting": [
+        Write(
+            "POST",
+            "/roadshows/{roadshow}/meetings/{accepted_meeting}/book",
+            STAFF,
+            form={"starts_at": "", "table": ""},
+            done=_meeting_booked,
+        )
+    ],
+    "roadshows.meeting_held": [
+        Write(
+            "POST",
+            "/roadshows/{roadshow}/meetings/{booked_meeting}/held",
+            STAFF,
+            form={},
+            done=_meeting_held,
+        )
+    ],
+    "roadshows.feedback_page": [
+        Write(
+            "POST",
+            "/roadshows/{roadshow}/feedback",
+            frozenset({"other_enterprise"}),
+            form=lambda w: {
+                "slot_id": str(w.slot.id),
+                "interest": "none",
+                "rating": "4",
+                "comment": "讲得清楚",
+            },
+            done=_feedback_given,
+        )
+    ],
     # The API: the same rules as the pages.
     "api.classification_classify_carbon": [
         Write("POST", "/api/v1/classify/carbon", ANYONE, json={"text": "屋顶分布式光伏"})
@@ -466,6 +877,26 @@ MATRIX: dict[str, list[Write]] = {
             json={"industry": "储能"},
         )
     ],
+    "api.patents_import_file": [
+        Write("POST", "/api/v1/patents/import", STAFF, form={"file": _patent_file()}, files=True)
+    ],
+    "api.roadshows_create_roadshow": [
+        Write("POST", "/api/v1/roadshows", STAFF, json=ROADSHOW_JSON)
+    ],
+    "api.roadshows_update_roadshow": [
+        Write("PATCH", "/api/v1/roadshows/{roadshow}", STAFF, json={"venue": "厦门国际会议中心"})
+    ],
+    "api.roadshows_register": [
+        Write("POST", "/api/v1/roadshows/{roadshow}/registrations", ATTENDEES, json={})
+    ],
+    "api.roadshows_cancel_mine": [
+        Write(
+            "DELETE",
+            "/api/v1/roadshows/{seats_roadshow}/registrations/mine",
+            ATTENDEES,
+            done=_own_seat_is(RegistrationState.CANCELLED),
+        )
+    ],
     "api.organizations_delete_item": [
         Write("DELETE", "/api/v1/organizations/{spare_org}", frozenset({"admin"}))
     ],
@@ -496,9 +927,120 @@ def test_every_write_route_has_an_entry() -> None:
 SPARE_ORG_NUMBERS = itertools.count(1)
 
 
+WORLD_NUMBERS = itertools.count(1)
+
+
+def _account(people: dict[str, User], role: Role, org: Organization | None) -> User:
+    """A verified account with the fixture's password hash (hashing anew would be slow)."""
+    number = next(WORLD_NUMBERS)
+    user = User(
+        email=f"matrix{number}@test.xm",
+        name=f"矩阵{number}",
+        role=role,
+        organization=org,
+        password_hash=people["researcher"].password_hash,
+        email_verified_at=people["researcher"].email_verified_at,
+    )
+    db.session.add(user)
+    return user
+
+
+def _membership(people: dict[str, User], xmu: Organization) -> dict[str, Any]:
+    newcomer = _account(people, Role.RESEARCHER, None)
+    join_request = JoinRequest(user=newcomer, organization=xmu, state=JoinState.PENDING)
+    colleague = _account(people, Role.RESEARCHER, xmu)
+    alias = ApplicantAlias(
+        normalized_name=f"matrix-alias-{next(WORLD_NUMBERS)}", name="厦门大学", organization=xmu
+    )
+    db.session.add_all([join_request, alias])
+    return {
+        "newcomer": newcomer,
+        "join_request": join_request,
+        "colleague": colleague,
+        "alias": alias,
+    }
+
+
+def _seat(roadshow: Roadshow, user: User, state: RegistrationState) -> RoadshowRegistration:
+    registration = RoadshowRegistration(
+        roadshow=roadshow, user_id=user.id, organization_id=user.organization_id, state=state
+    )
+    db.session.add(registration)
+    return registration
+
+
+def _meeting(
+    roadshow: Roadshow, technology: Technology, requester: User, state: MeetingState
+) -> RoadshowMeeting:
+    meeting = RoadshowMeeting(
+        roadshow=roadshow,
+        technology=technology,
+        requester=requester,
+        requester_org_id=requester.organization_id,
+        presenter_org_id=technology.owner_org_id,
+        state=state,
+    )
+    db.session.add(meeting)
+    return meeting
+
+
+def _roadshows(people: dict[str, User], technology: Technology) -> dict[str, Any]:
+    """The two open roadshows, their agenda, seats, invitation and meetings."""
+    broker = people["broker"]
+    roadshow = service.create_roadshow(broker, details(capacity=10))
+    slot = service.add_talk(broker, roadshow, technology.id, 20)
+    service.move_roadshow(broker, roadshow, "open")
+    grid = meetings.Grid(15, 1, shanghai("2027-03-05 16:00"), shanghai("2027-03-05 16:30"))
+    meetings.set_grid(broker, roadshow, grid)
+    registration = _seat(roadshow, people["researcher"], RegistrationState.REGISTERED)
+    ticket = _seat(roadshow, people["enterprise"], RegistrationState.REGISTERED)
+    attended = _seat(roadshow, people["other_enterprise"], RegistrationState.ATTENDED)
+    attended.checked_in_at = roadshow.starts_at
+    secrets: list[str] = []
+    invitation = invitations.invite_organization(
+        broker,
+        roadshow,
+        people["other_enterprise"].organization_id or 0,
+        lambda secret: secrets.append(secret) or secret,
+    )[0]
+    booked = _meeting(roadshow, technology, people["other_researcher"], MeetingState.ACCEPTED)
+    booked.starts_at, booked.table_number = grid.starts_at, 1
+    seats_roadshow = service.create_roadshow(broker, details(capacity=10))
+    service.move_roadshow(broker, seats_roadshow, "open")
+    offered = _seat(seats_roadshow, people["researcher"], RegistrationState.OFFERED)
+    offered.offer_expires_at = seats_roadshow.registration_deadline
+    for caller in ("other_researcher", "enterprise", "other_enterprise", "admin"):
+        _seat(seats_roadshow, people[caller], RegistrationState.REGISTERED)
+    db.session.flush()
+    return {
+        "roadshow": roadshow,
+        "slot": slot,
+        "registration": registration,
+        "ticket_code": tickets.check_in_code(ticket),
+        "invitation": invitation,
+        "invitation_secret": secrets[0],
+        "requested_meeting": _meeting(
+            roadshow, technology, people["enterprise"], MeetingState.REQUESTED
+        ),
+        "accepted_meeting": _meeting(
+            roadshow, technology, people["other_enterprise"], MeetingState.ACCEPTED
+        ),
+        "booked_meeting": booked,
+        "seats_roadshow": seats_roadshow,
+    }
+
+
+def _ensure_plan_areas() -> None:
+    if db.session.scalar(select(TaxonomyArea.id).where(TaxonomyArea.taxonomy == PLAN_TAXONOMY)):
+        return
+    make_plan_areas()
+
+
 def _build_world(people: dict[str, User]) -> World:
-    """Listings in every state, their match, organizations, and the researcher's token."""
+    """Listings in every state, their match, organizations, the researcher's token, a pending
+    join request, an applicant alias and two open roadshows."""
     researcher, enterprise, broker = people["researcher"], people["enterprise"], people["broker"]
+    _ensure_plan_areas()
     technology = make_published(ListingKind.TECHNOLOGY, researcher, broker)
     need = make_published(ListingKind.NEED, enterprise, broker)
     submitted_technology = make_listing(ListingKind.TECHNOLOGY, researcher)
@@ -509,10 +1051,13 @@ def _build_world(people: dict[str, User]) -> World:
     match = db.session.scalar(
         select(Match).where(Match.technology_id == technology.id, Match.need_id == need.id)
     ) or Match(technology=technology, need=need, score=0.9, is_current=True)
+    # A good current match either way, so the roadshow proposes the firm as an invitee.
+    match.score, match.is_current = max(match.score or 0.0, 0.9), True
     db.session.add(match)
     researcher_token = issue_token(researcher, "matrix").record.id
-    db.session.commit()
     assert researcher.organization is not None and enterprise.organization is not None
+    extra = {**_membership(people, researcher.organization), **_roadshows(people, technology)}
+    db.session.commit()
     return World(
         actor=None,
         technology=technology,
@@ -528,6 +1073,7 @@ def _build_world(people: dict[str, User]) -> World:
         own_token=researcher_token,
         researcher_token=researcher_token,
         upload="",
+        **extra,
     )
 
 
