@@ -30,6 +30,8 @@ class Config:
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # werkzeug's default, memory-hard; hashes name their method, so a change keeps old ones valid.
+    PASSWORD_HASH_METHOD = "scrypt"
     ELASTICSEARCH_URL: str | None = os.environ.get("ELASTICSEARCH_URL") or None
     EMBEDDING_MODEL: str | None = os.environ.get("EMBEDDING_MODEL") or None
     EMBEDDING_DEVICE: str | None = os.environ.get("EMBEDDING_DEVICE") or None
@@ -110,6 +112,8 @@ class TestConfig(Config):
     EMBEDDER = "hashed"
     JOBS_URL = None
     JOBS_IMMEDIATE = True  # a request's derived work is done when the request ends
+    # Test accounts only: scrypt took over half of the suite's time (70 ms per account).
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 def instance_sqlite_uri(instance_path: str | Path) -> str:
