@@ -65,6 +65,10 @@ class VectorFile:
         array[rows] = 0.0
         array.flush()
 
+    def rows(self, rows: np.ndarray) -> np.ndarray:
+        """A copy of the given rows."""
+        return np.asarray(self._map()[rows])
+
     def first_rows(self, count: int) -> np.ndarray:
         """Rows 0 to ``count - 1`` as a view of the mapped file (no copy)."""
         return self._map()[:count]
