@@ -8,6 +8,7 @@ and would make every query scan most of the index.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from search.documents import SearchDocument
@@ -23,6 +24,8 @@ from search.tokenize import (
 # Title matches count three times a body match, in both backends.
 TITLE_BOOST = 3.0
 TOKEN_FIELDS = ("title_words", "title_chars", "body_words", "body_chars")
+# How a backend cuts normalized text into the character tokens it indexes.
+CharGrams = Callable[[str], list[str]]
 FIELD_WEIGHTS = {"title_words": TITLE_BOOST, "title_chars": TITLE_BOOST}
 
 
@@ -52,24 +55,30 @@ class QueryTerms:
         return self.words + self.chars
 
 
-def index_text(doc: SearchDocument) -> IndexedText:
+def index_text(doc: SearchDocument, char_grams: CharGrams = char_ngrams_normalized) -> IndexedText:
     title, body = normalize(doc.title), normalize(doc.body)
     return IndexedText(
         title_words=" ".join(tokenize_normalized(title)),
-        title_chars=" ".join(char_ngrams_normalized(title)),
+        title_chars=" ".join(char_grams(title)),
         body_words=" ".join(tokenize_normalized(body)),
-        body_chars=" ".join(char_ngrams_normalized(body)),
+        body_chars=" ".join(char_grams(body)),
     )
 
 
-def with_char_fields(title: str, body: str, title_words: str, body_words: str) -> IndexedText:
+def with_char_fields(
+    title: str,
+    body: str,
+    title_words: str,
+    body_words: str,
+    char_grams: CharGrams = char_ngrams_normalized,
+) -> IndexedText:
     """``index_text`` of a document given its word fields: the n-gram fields follow from the
     text alone (the words depend on the dictionary of the day, so they are kept as indexed)."""
     return IndexedText(
         title_words=title_words,
-        title_chars=" ".join(char_ngrams_normalized(normalize(title))),
+        title_chars=" ".join(char_grams(normalize(title))),
         body_words=body_words,
-        body_chars=" ".join(char_ngrams_normalized(normalize(body))),
+        body_chars=" ".join(char_grams(normalize(body))),
     )
 
 

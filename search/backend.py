@@ -19,11 +19,11 @@ from typing import Protocol
 import numpy as np
 
 from embeddings.protocol import TextEmbedder
-from search.analysis import IndexedText, QueryTerms, index_text, query_terms
+from search.analysis import CharGrams, IndexedText, QueryTerms, index_text, query_terms
 from search.documents import SearchDocument, SearchHit, SearchQuery, SearchResult
 from search.hybrid import reciprocal_rank_fusion
 from search.snippets import highlight
-from search.tokenize import domain_terms, normalize
+from search.tokenize import char_ngrams_normalized, domain_terms, normalize
 
 DocKey = tuple[str, int]
 BatchWriter = Callable[[Sequence[SearchDocument], Sequence[IndexedText], bool], None]
@@ -94,6 +94,8 @@ class RankedBackend(ABC):
     """Search composed from backend primitives; subclasses store and retrieve."""
 
     name: str
+    # The character tokens indexed (queries are matched to them by each backend).
+    char_grams: CharGrams = staticmethod(char_ngrams_normalized)
 
     def __init__(self, vectorizer: TextEmbedder | None, min_similarity: float) -> None:
         self.vectorizer = vectorizer
@@ -165,7 +167,7 @@ class RankedBackend(ABC):
             pending: Future[None] | None = None
             while batch is not None:
                 ready = self._with_vectors(batch)
-                texts = [index_text(doc) for doc in ready]
+                texts = [index_text(doc, self.char_grams) for doc in ready]
                 following = next(batches, None)
                 if pending is not None:
                     pending.result()

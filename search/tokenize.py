@@ -170,6 +170,22 @@ def char_ngrams_normalized(folded: str) -> list[str]:
     return grams
 
 
+def char_bigrams_and_run_ends(folded: str) -> list[str]:
+    """Each run's character bigrams and its last character, for text through ``normalize``.
+
+    Every character of a run starts exactly one of these tokens, so a prefix query for one
+    character finds each of its occurrences once, as a unigram would; the unigrams, about 40%
+    of the tokens ``char_ngrams`` indexes, are left out. Stop-word run ends are dropped.
+    """
+    stop = stop_words().__contains__
+    grams: list[str] = []
+    for run in _CJK_RUN.findall(folded):
+        grams.extend(map(add, run[:-1], run[1:]))
+        if not stop(run[-1]):
+            grams.append(run[-1])
+    return grams
+
+
 def expand_synonyms(tokens: Iterable[str]) -> list[str]:
     """``tokens`` followed by the synonyms of each (once each), for query expansion."""
     tokens = list(tokens)

@@ -52,3 +52,23 @@ def test_an_index_of_the_old_layout_is_emptied_for_a_rebuild(tmp_path) -> None:
     store.bulk_index([_doc(1, "钠离子电池", "储能。")])
     assert store.search(SearchQuery("钠离子电池", mode="lexical")).total == 1
     store.close()
+
+
+def test_a_lone_character_finds_every_occurrence_without_indexed_unigrams(tmp_path) -> None:
+    store = EmbeddedBackend(tmp_path / "s.sqlite3")
+    store.bulk_index(
+        [
+            _doc(1, "电解水制氢", "碱性电解槽。"),  # at the end of a run
+            _doc(2, "氢能重卡", "加注站。"),  # at the start
+            _doc(3, "液氢储运", "液氢，低温。液氢"),  # inside, three times
+            _doc(4, "天然气", "管网 氢 掺混。"),  # a run of one character
+            _doc(5, "风电", "叶片。"),
+        ]
+    )
+    terms = _terms_in_index(store)
+    assert "氢" in terms and "解" not in terms  # run ends are kept, other unigrams are not
+    found = store.search(SearchQuery("氢", mode="lexical"))
+    assert sorted(h.doc_id for h in found.hits) == [1, 2, 3, 4]
+    store.delete("technology", 3)
+    assert "液氢" not in _terms_in_index(store)
+    store.close()
