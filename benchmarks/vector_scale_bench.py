@@ -32,7 +32,10 @@ from search.vector_file import VectorFile  # noqa: E402
 from search.vectors import HashedNgramVectorizer  # noqa: E402
 
 NOISE = 0.03  # per dimension; a perturbed copy keeps a cosine of about 0.9 to its source
-WANTED, CANDIDATES = 100, 200  # what the embedded backend asks for a hybrid or vector query
+WANTED, CANDIDATES = (
+    100,
+    400,
+)  # what the embedded backend asks for a vector query (ANN_OVERSAMPLING)
 
 
 def corpus(rows: int, dim: int) -> np.ndarray:

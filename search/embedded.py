@@ -122,8 +122,10 @@ BROWSE_CACHE_SIZE = 64
 # again exactly; below it the exact product over the mapped file is as fast (about 3 ms at
 # 20k rows of 256 dimensions) and needs no second copy of the vectors.
 ANN_THRESHOLD = 20_000
-# Candidates asked of the approximate index per neighbour wanted, before exact rescoring.
-ANN_OVERSAMPLING = 2
+# Candidates asked of the approximate index per neighbour wanted, before exact rescoring. On
+# 100k perturbed copies of CSL vectors (many near-ties, finer than the 8-bit copy resolves),
+# recall@10 was 0.933 asking twice the wanted 100 and 0.980 asking four times (+0.3 ms).
+ANN_OVERSAMPLING = 4
 
 _BM25_WEIGHTS = ", ".join(str(FIELD_WEIGHTS.get(name, 1.0)) for name in TOKEN_FIELDS)
 
