@@ -793,9 +793,9 @@ class EmbeddedBackend(RankedBackend):
             return None
         share = 1.0 if allowed is None else float(allowed.mean())
         wanted = min(limit, len(rows.vec_rows) if allowed is None else int(allowed.sum()))
-        # Past this many candidates the exact scan costs less than the graph search.
+        # Asked for a quarter of the rows or more, the graph search costs more than the scan.
         asked = int(limit * ANN_OVERSAMPLING / share) if share > 0 else len(rows.vec_rows)
-        if asked > len(rows.vec_rows) // 10:
+        if asked > len(rows.vec_rows) // 4:
             return None
         ann = self._loaded_ann()
         if ann is None:
