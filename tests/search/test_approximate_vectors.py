@@ -13,13 +13,19 @@ from search.vectors import HashedNgramVectorizer
 COUNT, DIM = 3000, 256
 
 
+def area(position: int) -> str:
+    return "A02" if position % 3 == 0 else "A01"  # two documents in three are in A01
+
+
 def random_unit_vectors(rng: np.random.Generator, count: int) -> np.ndarray:
     vectors = rng.standard_normal((count, DIM)).astype(np.float32)
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def nearest_ids(store: EmbeddedBackend, vector: np.ndarray, k: int = 10) -> list[int]:
-    query = SearchQuery("向量", mode="vector", per_page=k)
+def nearest_ids(
+    store: EmbeddedBackend, vector: np.ndarray, k: int = 10, filters: dict | None = None
+) -> list[int]:
+    query = SearchQuery("向量", filters=filters or {}, mode="vector", per_page=k)
     return [hit.doc_id for hit in store.search(query, query_vector=vector).hits]
 
 
@@ -29,7 +35,7 @@ def test_approximate_neighbours_match_the_exact_scan_and_follow_deletes(tmp_path
     vectors = random_unit_vectors(rng, COUNT)
     store = EmbeddedBackend(tmp_path / "s.sqlite3", HashedNgramVectorizer(DIM), min_similarity=-1)
     docs = [
-        SearchDocument("technology", i + 1, f"样品{i}", "储能", {}, vectors[i])
+        SearchDocument("technology", i + 1, f"样品{i}", "储能", {"area": area(i)}, vectors[i])
         for i in range(COUNT)
     ]
     store.bulk_index(docs)
@@ -46,6 +52,14 @@ def test_approximate_neighbours_match_the_exact_scan_and_follow_deletes(tmp_path
     found = [nearest_ids(store, q) for q in queries]
     recall = np.mean([len(set(e) & set(f)) / 10 for e, f in zip(exact, found, strict=True)])
     assert recall >= 0.95
+    # A filter that leaves most rows: the graph is asked for more, and only A01 comes back.
+    in_a01 = np.array([area(i) == "A01" for i in range(COUNT)])
+    for q in queries[:10]:
+        scores = np.where(in_a01, vectors @ q, -np.inf)
+        wanted = set(np.argsort(-scores, kind="stable")[:10] + 1)
+        got = nearest_ids(store, q, filters={"area": ["A01"]})
+        assert all(area(doc_id - 1) == "A01" for doc_id in got)
+        assert len(wanted & set(got)) >= 8
 
     # Deleted documents never come back; a new one is found at once, also by another process
     # that opens the saved index.
