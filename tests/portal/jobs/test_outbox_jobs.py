@@ -35,10 +35,15 @@ def test_writes_wait_in_the_outbox_while_the_worker_is_stopped(
     assert _indexed(app) == before  # nothing was indexed by the writes themselves
     assert backlog() > 0
     assert huey.pending_count() == 1  # a burst of writes queues one drain
+    runner = app.test_cli_runner()
+    waited = runner.invoke(args=["jobs", "wait", "--timeout", "1"])
+    assert waited.exit_code == 1 and "is the worker running?" in waited.output
 
     assert run_queued() == 1  # the worker comes back
     assert backlog() == 0
     assert _indexed(app) == before + 3
+    waited = runner.invoke(args=["jobs", "wait", "--timeout", "1"])
+    assert waited.exit_code == 0, waited.output
 
 
 def test_an_edit_request_leaves_indexing_to_the_worker(
