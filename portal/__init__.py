@@ -20,6 +20,7 @@ from portal.jobs import configure_jobs
 from portal.logging_setup import configure_logging
 from portal.matches import configure_matching
 from portal.outbox import configure_outbox
+from portal.page_cache import configure_page_cache
 from portal.proxy import configure_proxy
 from portal.rate_limits import configure_rate_limits
 from portal.roadshows import configure_roadshows
@@ -43,6 +44,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     configure_proxy(app)
     configure_logging(app)
     configure_extensions(app)
+    configure_page_cache(app)
     configure_outbox(app)
     configure_jobs(app)
     configure_search(app)

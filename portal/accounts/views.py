@@ -19,7 +19,7 @@ from portal.accounts.forms import (
 from portal.accounts.models import Role, User
 from portal.api import tokens
 from portal.domain_errors import NotFound, Refusal
-from portal.extensions import db
+from portal.extensions import csrf, db
 from portal.forms_common import show_errors
 from portal.mail import send_mail
 from portal.organizations import membership
@@ -182,7 +182,14 @@ def profile() -> str | Response:
 
 
 @bp.route("/locale/<code>", methods=["POST"])
+@csrf.exempt
 def set_locale(code: str) -> Response:
+    """Switch the interface language. A visitor's switch changes only their own session, so
+    it needs no CSRF token, and the visitors' pages that carry the switch can be cached (a
+    token would tie each page to one session); a signed-in user's switch is stored on the
+    account, so it is checked."""
+    if current_user.is_authenticated and current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
     if code not in current_app.config["LANGUAGES"]:
         abort(400)
     session["locale"] = code
