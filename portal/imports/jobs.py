@@ -9,6 +9,7 @@ by itself for the same reason: the person decides.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,10 @@ from portal.extensions import db
 from portal.imports import uploads
 from portal.imports.service import FileRejected, import_listings
 from portal.imports.uploads import PendingUpload
-from portal.jobs import task
+from portal.jobs import crontab, periodic, task
 from portal.jobs.progress import get_progress, set_progress
+
+log = logging.getLogger(__name__)
 
 
 def upload_folder() -> Path:
@@ -80,3 +83,11 @@ def run_import_job(token: str, uploader_id: int) -> None:
             **base,
         )
     uploads.discard_upload(folder, token)
+
+
+# Hourly: an upload nobody confirmed or cancelled is not kept past a day even when no one
+# uploads again (each new upload also clears stale ones).
+@periodic(crontab(minute="20"), name="imports.upload_cleanup")
+def clean_stale_uploads() -> None:
+    removed = uploads.remove_stale(upload_folder())
+    log.info("import uploads: %d stale files removed", removed)
