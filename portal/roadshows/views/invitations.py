@@ -52,7 +52,7 @@ def invite_all(roadshow_id: int) -> Response:
         proposed = proposals.roadshow_proposals(
             roadshow, current_app.config["ROADSHOW_INVITE_MIN_SCORE"]
         )
-        _invite(roadshow_id, [invitee.organization_id for invitee in proposed.invitees])
+        _invite(roadshow_id, [invitee.organization_id for invitee in proposed.invitable])
     return redirect(url_for("roadshows.invitations_page", roadshow_id=roadshow_id))
 
 
