@@ -84,7 +84,10 @@ def _roadshow(broker: User, area: TaxonomyArea, day: datetime, title: str) -> Ro
     service.move_roadshow(broker, roadshow, "open")
     chosen = [slot.technology_id for slot in roadshow.slots]
     for invitee in proposals.propose_invitees(chosen, MIN_SCORE, limit=5):
-        invitations.invite_organization(broker, roadshow, invitee.organization_id, _relative_link)
+        if invitee.accounts:  # seeded organizations mostly have nobody to invite
+            invitations.invite_organization(
+                broker, roadshow, invitee.organization_id, _relative_link
+            )
     return roadshow
 
 
