@@ -133,7 +133,7 @@ def test_broker_runs_a_roadshow_in_the_browser(
     assert "已发送洽谈预约" in flash_text(enterprise)
     presenter = signed_in(browser, base_url, "researcher@demo.xm")
     presenter.goto(f"{roadshow}/meetings")
-    presenter.locator("tr", has_text="中航锂电").locator("button.btn-success").click()
+    presenter.locator("tr", has_text="中航锂电").locator("button:has-text('接受洽谈')").click()
     assert "感谢回复" in flash_text(presenter)
     broker.goto(f"{roadshow}/meetings")
     broker.click("button:has-text('安排')")
