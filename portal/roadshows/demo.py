@@ -107,8 +107,11 @@ def _hold(broker: User, roadshow: Roadshow, members: list[User]) -> None:
             meetings.Grid(15, 4, roadshow.ends_at - timedelta(hours=1), roadshow.ends_at),
         )
         presenters = {m.organization_id: m for m in members}
+        others = [t for t in talks if t.technology.owner_org_id != enterprise.organization_id]
+        # A talk whose team has a demo account can accept the meeting, so one is held.
         talk = next(
-            (t for t in talks if t.technology.owner_org_id != enterprise.organization_id), None
+            (t for t in others if t.technology.owner_org_id in presenters),
+            others[0] if others else None,
         )
         if talk is not None:
             meeting = meetings.request_meeting(
