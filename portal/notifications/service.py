@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, select, update
 
 from portal.accounts.models import User
 from portal.extensions import db
-from portal.mail import send_mail
+from portal.mail import Attachment, send_mail
 from portal.model_mixins import utcnow
 from portal.notifications.models import Notification
 
@@ -26,6 +26,7 @@ class Notice:
     entity_type: str | None = None
     entity_id: int | None = None
     dedupe_key: str | None = None  # same key, same user: sent once
+    attachments: tuple[Attachment, ...] = ()  # for the e-mail only, e.g. an .ics
 
 
 def organization_members(org_id: int) -> list[User]:
@@ -61,7 +62,12 @@ def notify(users: Iterable[User], notice: Notice) -> list[Notification]:
         db.session.add(row)
         sent.append(row)
         try:
-            send_mail(user.email, notice.title, f"{notice.body}\n\n请登录平台查看详情。")
+            send_mail(
+                user.email,
+                notice.title,
+                f"{notice.body}\n\n请登录平台查看详情。",
+                notice.attachments,
+            )
         except (OSError, smtplib.SMTPException):
             log.exception("could not mail notice %s to %s", notice.kind, user.email)
     db.session.flush()
