@@ -19,6 +19,7 @@ from portal.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 from portal.jobs import configure_jobs
 from portal.logging_setup import configure_logging
 from portal.matches import configure_matching
+from portal.notifications import configure_notifications
 from portal.outbox import configure_outbox
 from portal.page_cache import configure_page_cache
 from portal.proxy import configure_proxy
@@ -46,6 +47,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     configure_extensions(app)
     configure_page_cache(app)
     configure_outbox(app)
+    configure_notifications(app)
     configure_jobs(app)
     configure_search(app)
     configure_matching(app)
