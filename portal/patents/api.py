@@ -15,6 +15,7 @@ from portal.api.fields import Field
 from portal.api.pagination import paginated
 from portal.api.routing import ApiRoute, ApiSection, QueryParam, Schema
 from portal.extensions import db
+from portal.organizations.models import CarbonType
 from portal.patents.access import ensure_patent_staff
 from portal.patents.green import inventory
 from portal.patents.landscape import Count, landscape
@@ -41,7 +42,12 @@ PATENT_FIELDS: dict[str, Field] = {
     "patent_type": Field("string", "专利类型", nullable=False),
     "green": Field("boolean", "是否为绿色专利（分类号命中绿色清单）", nullable=False),
     "green_topics": Field("array", "命中的绿色主题名称", nullable=False),
-    "carbon_type": Field("string", "低碳类型：尚未对专利文本分类，恒为 null"),
+    "carbon_type": Field(
+        "string",
+        "低碳类型（按标题与摘要分类）：negative 负碳、zero 零碳、low 低碳、none 非低碳类",
+        enum=tuple(t.value for t in CarbonType),
+    ),
+    "plan_area": Field("string", "规划领域代码（按标题与摘要中的领域关键词），无则为 null"),
 }
 LANDSCAPE_FIELDS: dict[str, Field] = {
     name: Field("array", description, nullable=False, items="object")
@@ -84,7 +90,8 @@ def serialize_patent(patent: Patent) -> dict[str, Any]:
         "patent_type": patent.patent_type.value,
         "green": patent.is_green,
         "green_topics": [topics[k].name_zh for k in patent.green_topics if k in topics],
-        "carbon_type": None,
+        "carbon_type": patent.carbon_type.value if patent.carbon_type else None,
+        "plan_area": patent.plan_area,
     }
 
 
@@ -157,6 +164,11 @@ def import_file() -> tuple[dict[str, Any], int]:
     return body, 422 if report.rejected else 200
 
 
+_TAG_PARAMS = (
+    QueryParam("carbon_type", "string", "低碳类型", tuple(t.value for t in CarbonType)),
+    QueryParam("area", "string", "规划领域代码（如 A01.01）"),
+)
+
 API = ApiSection(
     routes=(
         ApiRoute(
@@ -174,6 +186,7 @@ API = ApiSection(
                 QueryParam("green", "boolean", "只看（或排除）绿色专利"),
                 QueryParam("applicant", "string", "申请人"),
                 QueryParam("status", "string", "法律状态", tuple(s.value for s in LegalStatus)),
+                *_TAG_PARAMS,
             ),
             errors=(401, 403, 422),
         ),
@@ -189,6 +202,7 @@ API = ApiSection(
                 QueryParam("q", "string", "标题、摘要中的词或公开号"),
                 QueryParam("topic", "string", "绿色主题"),
                 QueryParam("applicant", "string", "申请人"),
+                *_TAG_PARAMS,
             ),
             errors=(401, 403, 422),
         ),

@@ -21,6 +21,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from matching.taxonomy import plan_areas
 from portal.extensions import csrf, db
 from portal.model_mixins import utcnow
 from portal.patents import bp
@@ -36,6 +37,7 @@ from portal.patents.links import confirm_alias, linked_organizations, suggest_al
 from portal.patents.models import ApplicantAlias, ClassificationScheme, Patent, PatentType
 from portal.patents.query import PatentFilter, parse_filter, patents_query
 from portal.patents.service import FileRejected, import_patents
+from portal.patents.tagging import CARBON_TYPE_LABELS
 from portal.transactions import unit_of_work
 
 
@@ -56,11 +58,17 @@ def _topic_names() -> dict[str, str]:
     return {key: topic.name(locale) for key, topic in inventory().topics.items()}
 
 
+def _plan_field_names() -> dict[str, str]:
+    return {a.code: f"{a.code} {a.name}" for a in plan_areas() if a.level == "field"}
+
+
 def _filter_context(filters: PatentFilter) -> dict[str, object]:
     return {
         "filters": filters,
         "topic_names": _topic_names(),
         "statuses": LegalStatus.labels(),
+        "carbon_types": {t.value: label for t, label in CARBON_TYPE_LABELS.items()},
+        "plan_fields": _plan_field_names(),
         "args": {k: v for k, v in request.args.items() if k != "page" and v},
     }
 
@@ -204,5 +212,7 @@ def detail(publication_number: str) -> str:
         ipc=patent.classifications_of(ClassificationScheme.IPC),
         cpc=patent.classifications_of(ClassificationScheme.CPC),
         green=[topic_names.get(k, k) for k in patent.green_topics],
+        plan_field=_plan_field_names().get(patent.plan_area or ""),
+        carbon_label=CARBON_TYPE_LABELS.get(patent.carbon_type) if patent.carbon_type else None,
         organizations=linked_organizations(patent),
     )
