@@ -29,4 +29,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_patents_plan_area'))
         batch_op.drop_index(batch_op.f('ix_patents_carbon_type'))
         batch_op.drop_column('plan_area')
+        # SQLite rebuilds the table with its CHECK constraints: this one names the column.
+        batch_op.drop_constraint('carbontype', type_='check')
         batch_op.drop_column('carbon_type')

@@ -2,7 +2,8 @@
 
 Plain results (lists of label/count rows) that pages, charts, the API and the CSV use alike.
 Years are application years; the last 18 months are marked incomplete, because patents
-publish about 18 months after filing: a falling last bar is not a collapse.
+publish about 18 months after filing: a falling last bar is not a collapse. Growth rates are
+therefore taken over the last five complete years only.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from portal.patents.query import PatentFilter, patents_query
 from portal.patents.regions import FUJIAN, XIAMEN
 
 PUBLICATION_LAG_DAYS = 548  # about 18 months
+GROWTH_YEARS = 5  # compound growth from the first to the last of this many complete years
 CHINA = ("CN", "TW", "HK", "MO")
 REGION_LABELS = {
     "xiamen": _l("厦门"),
@@ -53,6 +55,24 @@ class Edge:
     count: int  # patents filed jointly
 
 
+@dataclass(frozen=True)
+class LifeCycleYear:
+    """One point of the technology life cycle: filings against distinct applicants."""
+
+    year: int
+    filings: int
+    applicants: int
+    incomplete: bool
+
+
+@dataclass(frozen=True)
+class Growth:
+    key: str  # a green topic key; "" for all selected patents
+    first: int  # filings in the window's first year
+    last: int  # filings in its last year
+    rate: float | None  # compound annual growth; None where the first year had none
+
+
 @dataclass
 class Landscape:
     total: int
@@ -69,6 +89,9 @@ class Landscape:
     without_year: int = 0
     network_nodes: list[Count] = field(default_factory=list)  # applicants with joint filings
     network_edges: list[Edge] = field(default_factory=list)
+    life_cycle: list[LifeCycleYear] = field(default_factory=list)
+    growth_years: tuple[int, int] = (0, 0)  # first and last year of the growth window
+    growth: list[Growth] = field(default_factory=list)  # all patents first, then by topic
 
     @property
     def xiamen_share(self) -> float:
@@ -91,6 +114,24 @@ def _years(rows: list[tuple[int | None, int]], today: date) -> tuple[list[Count]
         return [], missing
     span = range(min(counts), max(counts) + 1)
     return [Count(str(y), counts.get(y, 0), y >= cutoff) for y in span], missing
+
+
+def growth_window(today: date) -> tuple[int, int]:
+    """The last GROWTH_YEARS complete years (none inside the publication lag) on `today`."""
+    last = incomplete_from(today) - 1
+    return last - GROWTH_YEARS + 1, last
+
+
+def compound_growth(first: int, last: int, years: int) -> float | None:
+    """Annual growth rate that takes `first` to `last` in `years` - 1 steps."""
+    if first <= 0 or years < 2:
+        return None
+    return (last / first) ** (1 / (years - 1)) - 1
+
+
+def _growth(key: str, by_year: Counter[int], window: tuple[int, int]) -> Growth:
+    first, last = by_year[window[0]], by_year[window[1]]
+    return Growth(key, first, last, compound_growth(first, last, window[1] - window[0] + 1))
 
 
 def _ordered(counter: Counter[str], limit: int | None = None) -> list[Count]:
@@ -200,13 +241,43 @@ def landscape(filters: PatentFilter, *, top: int = 15, today: date | None = None
         normalized.setdefault(patent_id, []).append(key)
         spelling.setdefault(key, name)
     result.network_nodes, result.network_edges = _network(normalized, spelling, top)
-    for patent_id, country, province, city, green in db.session.execute(
-        select(Patent.id, Patent.country, Patent.province, Patent.city, Patent.green_topics).where(
-            selected
-        )
-    ):
+    topic_years: dict[str, Counter[int]] = {}
+    all_years: Counter[int] = Counter()
+    for patent_id, country, province, city, green, year in db.session.execute(
+        select(
+            Patent.id, Patent.country, Patent.province, Patent.city, Patent.green_topics,
+            Patent.application_year,
+        ).where(selected)
+    ):  # fmt: skip
         topics.update(green or [])
         regions[region_key(country, province, city, names.get(patent_id, []))] += 1
+        if year is not None:
+            all_years[year] += 1
+            for topic in green or []:
+                topic_years.setdefault(topic, Counter())[year] += 1
     result.topics = _ordered(topics)
     result.regions = [Count(key, regions[key]) for key in REGIONS if regions[key]]
+    window = result.growth_years = growth_window(today)
+    result.growth = [_growth("", all_years, window)] + [
+        _growth(c.key, topic_years.get(c.key, Counter()), window) for c in result.topics
+    ]
+    result.life_cycle = _life_cycle(result.by_year, ids)
     return result
+
+
+def _life_cycle(by_year: list[Count], ids: object) -> list[LifeCycleYear]:
+    """Filings and distinct (normalized) applicants per application year."""
+    applicants = dict(
+        db.session.execute(
+            select(
+                Patent.application_year, func.count(func.distinct(PatentApplicant.normalized_name))
+            )
+            .join(PatentApplicant, PatentApplicant.patent_id == Patent.id)
+            .where(Patent.id.in_(select(ids.c.id)))  # type: ignore[attr-defined]
+            .group_by(Patent.application_year)
+        ).all()
+    )
+    return [
+        LifeCycleYear(int(c.key), c.count, applicants.get(int(c.key), 0), c.incomplete)
+        for c in by_year
+    ]
