@@ -154,6 +154,24 @@ class CarbonClassifier:
         reasons.append(f"结论：{CARBON_LABELS[carbon_type]}，置信度 {confidence:.2f}")
         return CarbonClassification(carbon_type, confidence, reasons)
 
+    def classify_by_terms(self, text: str) -> CarbonClassification:
+        """The type whose rule terms the text hits most (any hit decides), for bulk tagging
+        where no embedder runs: without the learned layer, ``classify`` weighs one hit (0.45)
+        against "none" (0.55) and needs two hits before it names a type."""
+        rule = _rule_evidence(self._term_finder.found_in(normalize(text or "")), None, self.rules)
+        typed = {t: rule.scores.get(t, 0.0) for t in CARBON_TYPES if t != "none"}
+        best = max(typed, key=lambda t: typed[t])  # ties: the first of negative, zero, low
+        if typed[best] <= 0:
+            return CarbonClassification(
+                "none", round(rule.scores["none"], 3), ["规则：未命中关键词"]
+            )
+        confidence = round(typed[best], 3)
+        return CarbonClassification(
+            best,
+            confidence,
+            [*rule.reasons, f"结论：{CARBON_LABELS[best]}，置信度 {confidence:.2f}"],
+        )
+
 
 def classify_organization(
     items: Sequence[CarbonClassification], description: CarbonClassification | None = None

@@ -66,6 +66,18 @@ LANDSCAPE_FIELDS["network"] = Field(
     nullable=False,
 )
 LANDSCAPE_FIELDS["total"] = Field("integer", "件数", nullable=False)
+LANDSCAPE_FIELDS["life_cycle"] = Field(
+    "array",
+    "技术生命周期：每个申请年的 year、filings（申请量）、applicants（申请人数）、incomplete",
+    nullable=False,
+    items="object",
+)
+LANDSCAPE_FIELDS["growth"] = Field(
+    "object",
+    "近五个完整年度的申请量复合年增长率：first_year、last_year 与 rows"
+    "（topic 为空表示全部所选专利；first、last 为首末年件数；rate 为小数，首年为 0 时为 null）",
+    nullable=False,
+)
 IMPORT_FIELDS: dict[str, Field] = {
     "imported": Field("integer", "新增专利件数；有被拒行时为 0", nullable=False),
     "merged": Field("integer", "并入文件中另一行或已存专利的行数", nullable=False),
@@ -136,6 +148,23 @@ def patent_landscape() -> dict[str, Any]:
         "patent_types": _rows(result.patent_types),
         "ipc_groups": _rows(result.ipc_groups),
         "xiamen_share": result.xiamen_share,
+        "life_cycle": [
+            {
+                "year": y.year,
+                "filings": y.filings,
+                "applicants": y.applicants,
+                "incomplete": y.incomplete,
+            }
+            for y in result.life_cycle
+        ],
+        "growth": {
+            "first_year": result.growth_years[0],
+            "last_year": result.growth_years[1],
+            "rows": [
+                {"topic": g.key, "first": g.first, "last": g.last, "rate": g.rate}
+                for g in result.growth
+            ],
+        },
         "network": {
             "nodes": [{"name": n.key, "filings": n.count} for n in result.network_nodes],
             "edges": [

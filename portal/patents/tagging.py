@@ -1,9 +1,9 @@
 """Carbon type and plan field of patents, from their title and abstract.
 
 The matching package's classifiers, in their explainable layers only: the carbon rules (key
-terms per type) and the plan fields' key terms with the lexical similarity. The embedding
-layers are left out because an import tags up to 200,000 patents at once and embedding each
-text would take longer than the rest of the import many times over.
+terms per type, any hit deciding) and the plan fields' key terms with the lexical similarity.
+The embedding layers are left out because an import tags up to 200,000 patents at once and
+embedding each text would take longer than the rest of the import many times over.
 
 The plan field is not fed to the carbon rules: it is guessed from the same words, so it would
 count them twice, and the plan puts fields such as 自动驾驶 under 低碳 that a patent on a
@@ -50,7 +50,7 @@ def tag_texts(texts: Sequence[str]) -> list[PatentTags]:
     fields = areas.plan_fields_of(texts)
     return [
         PatentTags(
-            CarbonType(carbon.classify(text).carbon_type),
+            CarbonType(carbon.classify_by_terms(text).carbon_type),
             field.code if field is not None else None,
         )
         for text, field in zip(texts, fields, strict=True)

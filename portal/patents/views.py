@@ -26,7 +26,7 @@ from portal.extensions import csrf, db
 from portal.model_mixins import utcnow
 from portal.patents import bp
 from portal.patents.access import ensure_patent_staff
-from portal.patents.charts import column_chart, network_chart, row_chart
+from portal.patents.charts import column_chart, life_cycle_chart, network_chart, row_chart
 from portal.patents.export import patents_csv
 from portal.patents.formats import FIELD_LABELS, FORMAT_LABELS
 from portal.patents.forms import PatentImportForm
@@ -103,6 +103,8 @@ def _landscape_context(filters: PatentFilter) -> dict[str, object]:
         "result": result,
         "charts": charts,
         "network": network_chart(result.network_nodes, result.network_edges),
+        "life_cycle": life_cycle_chart(result.life_cycle),
+        "growth_labels": {"": _("全部所选专利"), **topic_names},
         "labels": {"statuses": statuses, "types": types, "regions": regions},
         **_filter_context(filters),
     }

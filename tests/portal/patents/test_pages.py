@@ -67,6 +67,10 @@ def test_landscape_shows_charts_tables_and_xiamen(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;厦门恶意公司" in page  # chart label and table
     assert "丰田自动车株式会社" in page and "18 个月" in page
     assert "厦门占比" in page
+    assert "技术生命周期" in page and "复合年增长率" in page
+    assert client.get("/patents/landscape?carbon_type=low&area=A03.04").status_code == 200
+    report = client.get("/patents/landscape/report.html").get_data(as_text=True)
+    assert "技术生命周期" in report and "复合年增长率" in report
 
 
 def test_detail_page_escapes_and_says_what_the_export_lacks(
@@ -77,6 +81,7 @@ def test_detail_page_escapes_and_says_what_the_export_lacks(
     assert "&lt;script&gt;" in page and "<script>alert" not in page
     assert "导出文件未提供" in page  # no inventors in that file
     assert client.get("/patents/cn111856303b").status_code == 200
+    assert "低碳类型" in page and "规划领域" in page
     assert client.get("/patents/CN000000000A").status_code == 404
 
 
