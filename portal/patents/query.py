@@ -61,9 +61,10 @@ def patents_query(filters: PatentFilter) -> Select[tuple[Patent]]:
             return query.where(false())
         query = query.where(
             Patent.id.in_(
-                select(PatentApplicant.patent_id).where(
-                    PatentApplicant.normalized_name.like(_like(name), escape="\\")
-                )
+                # Not correlated: a landscape query joins patent_applicants itself.
+                select(PatentApplicant.patent_id)
+                .where(PatentApplicant.normalized_name.like(_like(name), escape="\\"))
+                .correlate(None)
             )
         )
     if filters.status is not None:

@@ -40,6 +40,8 @@ def test_years_fill_gaps_and_mark_the_last_18_months(app: Flask) -> None:
     regions = {c.key: c.count for c in result.regions}
     assert regions == {"xiamen": 1, "fujian": 1, "china": 1}
     assert round(result.xiamen_share, 3) == round(1 / 3, 3)
+    by_applicant = landscape(PatentFilter(applicant="厦门大学"))
+    assert by_applicant.total == 1 and by_applicant.top_applicants[0].key == "厦门大学"
     green = landscape(PatentFilter(green=True), today=date(2026, 12, 3))
     assert green.total == 2 and green.topics[0].key == "fuel_cells"
 
