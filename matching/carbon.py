@@ -158,7 +158,10 @@ class CarbonClassifier:
         """The type whose rule terms the text hits most (any hit decides), for bulk tagging
         where no embedder runs: without the learned layer, ``classify`` weighs one hit (0.45)
         against "none" (0.55) and needs two hits before it names a type."""
-        rule = _rule_evidence(self._term_finder.found_in(normalize(text or "")), None, self.rules)
+        present = self._term_finder.found_in(normalize(text or ""))
+        if not present:  # most texts of a large import: no rule to weigh
+            return CarbonClassification("none", 1.0, ["规则：未命中关键词"])
+        rule = _rule_evidence(present, None, self.rules)
         typed = {t: rule.scores.get(t, 0.0) for t in CARBON_TYPES if t != "none"}
         best = max(typed, key=lambda t: typed[t])  # ties: the first of negative, zero, low
         if typed[best] <= 0:
