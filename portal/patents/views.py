@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from matching.taxonomy import plan_areas
 from portal.extensions import csrf, db
+from portal.jobs.progress import is_silent
 from portal.model_mixins import utcnow
 from portal.patents import bp
 from portal.patents.access import ensure_patent_staff
@@ -31,6 +32,7 @@ from portal.patents.export import patents_csv
 from portal.patents.formats import FIELD_LABELS, FORMAT_LABELS
 from portal.patents.forms import PatentImportForm
 from portal.patents.green import inventory
+from portal.patents.jobs import import_record, queue_patent_import
 from portal.patents.landscape import REGION_LABELS, landscape
 from portal.patents.legal_status import LegalStatus
 from portal.patents.links import confirm_alias, linked_organizations, suggest_aliases
@@ -39,6 +41,9 @@ from portal.patents.query import PatentFilter, parse_filter, patents_query
 from portal.patents.service import FileRejected, import_patents
 from portal.patents.tagging import CARBON_TYPE_LABELS
 from portal.transactions import unit_of_work
+
+# Uploads larger than this import in the background (a 20,000-row CSV is about 7 MB).
+BACKGROUND_CONFIG = "PATENT_BACKGROUND_IMPORT_BYTES"
 
 
 @bp.before_request
@@ -147,11 +152,13 @@ def import_page() -> str | tuple[str, int]:
     report, error = None, None
     if form.validate_on_submit():
         upload = form.file.data
+        data = upload.read()
+        if not form.dry_run.data and len(data) > current_app.config[BACKGROUND_CONFIG]:
+            token = queue_patent_import(upload.filename or "", data, current_user.id)
+            return redirect(url_for(".import_progress", token=token), code=303)  # type: ignore[return-value]
         try:
             with unit_of_work() as session:
-                report = import_patents(
-                    upload.filename or "", upload.read(), dry_run=form.dry_run.data
-                )
+                report = import_patents(upload.filename or "", data, dry_run=form.dry_run.data)
                 if report.rejected or report.dry_run:
                     session.rollback()
         except FileRejected as exc:
@@ -168,6 +175,17 @@ def import_page() -> str | tuple[str, int]:
         field_labels=FIELD_LABELS,
     )
     return (page, 422) if failed else page
+
+
+@bp.route("/import/<token>")
+def import_progress(token: str) -> str:
+    """A background import's progress (the page reloads itself) and, once it ends, its result."""
+    record = import_record(token, current_user.id)
+    if record is None:
+        abort(404)
+    return render_template(
+        "patents/import_progress.html", record=record, interrupted=is_silent(record)
+    )
 
 
 @bp.route("/aliases")

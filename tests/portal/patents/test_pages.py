@@ -183,3 +183,28 @@ def test_broker_confirms_suggested_alias_and_member_cannot(
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "confirm_applicant_alias"))
     page = client.get("/patents/CN112345678A").get_data(as_text=True)
     assert "平台机构" in page
+
+
+def test_large_import_runs_as_a_job_with_a_progress_page(
+    app: Flask, client: FlaskClient, auth: AuthActions, people: dict[str, User]
+) -> None:
+    from sqlalchemy import func, select
+
+    from portal.patents.models import Patent
+
+    app.config["PATENT_BACKGROUND_IMPORT_BYTES"] = 100  # every real upload is "large" here
+    auth.login(people["broker"].email)
+    done = _upload(client, "google-uav.csv", (DATA / "google-uav.csv").read_bytes(), dry_run=False)
+    assert done.status_code == 303 and "/patents/import/" in done.location
+    page = client.get(done.location).get_data(as_text=True)
+    assert "已导入" in page and "新增 29 件" in page
+    assert db.session.scalar(select(func.count()).select_from(Patent)) == 29
+    bad = _upload(
+        client, "bad.csv", ("公开（公告）号,标题\n" + "XYZ,t\n" * 30).encode(), dry_run=False
+    )
+    page = client.get(bad.location).get_data(as_text=True)
+    assert "未导入任何专利" in page and "XYZ" in page
+    assert db.session.scalar(select(func.count()).select_from(Patent)) == 29
+    auth.logout()
+    auth.login(people["admin"].email)
+    assert client.get(done.location).status_code == 404  # another person's import
