@@ -166,7 +166,8 @@ CYCLE_MARGIN = 50
 
 def life_cycle_chart(years: list[LifeCycleYear]) -> LifeCycleChart:
     """Filings across, applicants up, one point per year joined in time order: a curve moving
-    right and up is a growing field, one turning back left is a maturing or declining one."""
+    right and up is a growing field, one turning back left is a maturing or declining one.
+    Years without filings sit at the origin; the template names only years with filings."""
     peak_filings = max((y.filings for y in years), default=0) or 1
     peak_applicants = max((y.applicants for y in years), default=0) or 1
     points = [

@@ -37,6 +37,7 @@ from portal.patents.landscape import REGION_LABELS, landscape
 from portal.patents.legal_status import LegalStatus
 from portal.patents.links import confirm_alias, linked_organizations, suggest_aliases
 from portal.patents.models import ApplicantAlias, ClassificationScheme, Patent, PatentType
+from portal.patents.pdf import PdfUnavailable, html_to_pdf
 from portal.patents.query import PatentFilter, parse_filter, patents_query
 from portal.patents.service import FileRejected, import_patents
 from portal.patents.tagging import CARBON_TYPE_LABELS
@@ -123,13 +124,31 @@ def landscape_page() -> str:
 @bp.route("/landscape/report.html")
 def landscape_report() -> Response:
     """The landscape as one self-contained HTML file (charts inline, nothing fetched)."""
-    page = render_template(
-        "patents/report.html", generated=utcnow(), **_landscape_context(_filters())
-    )
     return Response(
-        page,
+        _report_html(),
         mimetype="text/html",
         headers={"Content-Disposition": "attachment; filename=patent-landscape.html"},
+    )
+
+
+@bp.route("/landscape/report.pdf")
+def landscape_pdf() -> Response:
+    """The HTML report printed to PDF by headless Chromium; 503 where none can print."""
+    try:
+        pdf = html_to_pdf(_report_html(), current_app.config["PATENT_PDF_CHROMIUM"])
+    except PdfUnavailable:
+        current_app.logger.exception("patent landscape PDF failed")
+        abort(503)
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": "attachment; filename=patent-landscape.pdf"},
+    )
+
+
+def _report_html() -> str:
+    return render_template(
+        "patents/report.html", generated=utcnow(), **_landscape_context(_filters())
     )
 
 

@@ -208,3 +208,16 @@ def test_large_import_runs_as_a_job_with_a_progress_page(
     auth.logout()
     auth.login(people["admin"].email)
     assert client.get(done.location).status_code == 404  # another person's import
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs headless Chromium")
+def test_pdf_report_is_printed_from_the_html_report(
+    app: Flask, client: FlaskClient, auth: AuthActions, people: dict[str, User], patents: None
+) -> None:
+    auth.login(people["broker"].email)
+    response = client.get("/patents/landscape/report.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF") and len(response.data) > 10_000
+    app.config["PATENT_PDF_CHROMIUM"] = "/nonexistent/chromium"
+    assert client.get("/patents/landscape/report.pdf").status_code == 503
