@@ -18,7 +18,8 @@ from portal.extensions import db
 from portal.organizations.models import CarbonType
 from portal.patents.access import ensure_patent_staff
 from portal.patents.green import inventory
-from portal.patents.landscape import Count, landscape
+from portal.patents.landscape import Count
+from portal.patents.landscape_cache import cached_landscape
 from portal.patents.legal_status import LegalStatus
 from portal.patents.models import ClassificationScheme, Patent
 from portal.patents.query import PatentFilter, parse_filter, patents_query
@@ -137,7 +138,7 @@ def _rows(counts: list[Count]) -> list[dict[str, Any]]:
 
 
 def patent_landscape() -> dict[str, Any]:
-    result = landscape(_filters())
+    result = cached_landscape(_filters())
     return {
         "total": result.total,
         "by_year": _rows(result.by_year),

@@ -33,7 +33,8 @@ from portal.patents.formats import FIELD_LABELS, FORMAT_LABELS
 from portal.patents.forms import PatentImportForm
 from portal.patents.green import inventory
 from portal.patents.jobs import import_record, queue_patent_import
-from portal.patents.landscape import REGION_LABELS, landscape
+from portal.patents.landscape import REGION_LABELS
+from portal.patents.landscape_cache import cached_landscape
 from portal.patents.legal_status import LegalStatus
 from portal.patents.links import confirm_alias, linked_organizations, suggest_aliases
 from portal.patents.models import ApplicantAlias, ClassificationScheme, Patent, PatentType
@@ -89,7 +90,7 @@ def index() -> str:
 
 def _landscape_context(filters: PatentFilter) -> dict[str, object]:
     """The landscape's counts, charts and labels, shared by the page and the HTML report."""
-    result = landscape(filters)
+    result = cached_landscape(filters)
     topic_names = _topic_names()
     statuses = {k: str(v) for k, v in LegalStatus.labels().items()}
     types = {k: str(v) for k, v in PatentType.labels().items()}

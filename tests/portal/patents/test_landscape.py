@@ -16,6 +16,7 @@ from portal.patents.landscape import (
     landscape,
     region_key,
 )
+from portal.patents.landscape_cache import cached_landscape
 from portal.patents.models import Patent
 from portal.patents.query import PatentFilter
 from portal.patents.service import classify_all, import_patents
@@ -99,3 +100,18 @@ def test_carbon_type_and_plan_field_filter_the_landscape(app: Flask) -> None:
     assert db.session.scalar(select(Patent.carbon_type).where(Patent.title.like("%捕集%"))) == (
         CarbonType.NEGATIVE
     )
+
+
+def test_cached_landscape_follows_imports(app: Flask) -> None:
+    import_patents("a.csv", ROWS.encode())
+    db.session.commit()
+    assert cached_landscape(PatentFilter()).total == 3
+    assert cached_landscape(PatentFilter()) is cached_landscape(PatentFilter())
+    more = "公开（公告）号,标题,申请人\nCN112345690A,四,厦门大学\n"
+    import_patents("b.csv", more.encode())
+    db.session.commit()
+    assert cached_landscape(PatentFilter()).total == 4
+    import_patents("c.csv", "公开（公告）号,标题,申请人\nCN112345690A,四,福州大学\n".encode())
+    db.session.commit()  # an update: same count and ids, a later change
+    top = cached_landscape(PatentFilter()).top_applicants[0]
+    assert (top.key, top.count) == ("福州大学", 2)
