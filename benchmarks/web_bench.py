@@ -152,17 +152,13 @@ class Server:
         self.processes = [
             subprocess.Popen(
                 [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-                cwd=ROOT,
-                env=env,
-                stdout=self.log,
-                stderr=self.log,
+                cwd=ROOT, env=env, stdout=self.log, stderr=self.log,
             )
         ]
         if with_worker:
             self.processes.append(
-                subprocess.Popen(
-                    [*FLASK, "jobs", "worker"], cwd=ROOT, env=env, stdout=self.log, stderr=self.log
-                )
+                subprocess.Popen([*FLASK, "jobs", "worker"], cwd=ROOT, env=env, stdout=self.log,
+                                 stderr=self.log)
             )
         deadline = time.time() + 120
         while time.time() < deadline:
@@ -205,21 +201,9 @@ def publish_times(drafts: list[int], token: str) -> tuple[list[float], int]:
 
 def wrk(path: str, connections: int, duration: int, script: Path) -> dict[str, float]:
     output = subprocess.run(
-        [
-            "wrk",
-            "-t",
-            "2",
-            "-c",
-            str(connections),
-            "-d",
-            f"{duration}s",
-            "-s",
-            str(script),
-            f"http://127.0.0.1:{PORT}{path}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
+        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "-s", str(script),
+         f"http://127.0.0.1:{PORT}{path}"],
+        capture_output=True, text=True, check=True,
     ).stdout
     summary = json.loads(output.strip().splitlines()[-1])
     summary["rps"] = summary["requests"] / summary["seconds"]

@@ -28,8 +28,6 @@ from portal.listings.kinds import ListingKind
 from tests.factories import BATTERY, STORAGE_NEED, make_published
 
 EXAMPLES_PER_OPERATION = 40
-
-
 @pytest.fixture
 def api_schema(app: Flask, people: dict[str, User]) -> schemathesis.BaseSchema:
     app.config["RATE_LIMITS"] = dict.fromkeys(app.config["RATE_LIMITS"], "100000 per minute")

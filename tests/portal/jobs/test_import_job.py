@@ -36,10 +36,7 @@ def test_the_import_page_follows_the_job_to_its_result(
     assert f'data-status-url="/imports/{token}/status"' in page.text
     assert "js/import_progress.js" in page.text and "<script>" not in page.text
     assert client.get(f"/imports/{token}/status").json == {
-        "state": "queued",
-        "done": 0,
-        "total": 0,
-        "rejected": 0,
+        "state": "queued", "done": 0, "total": 0, "rejected": 0
     }
     assert technology_count() == 0
 

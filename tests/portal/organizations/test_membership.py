@@ -411,7 +411,9 @@ def test_admins_deactivate_accounts_from_the_users_page(
     assert f"/auth/accounts/{target.id}/deactivate" in page
     # No button against oneself.
     assert f"/auth/accounts/{people['admin'].id}/deactivate" not in page
-    response = client.post(f"/auth/accounts/{target.id}/deactivate", data={"next": "/admin/users"})
+    response = client.post(
+        f"/auth/accounts/{target.id}/deactivate", data={"next": "/admin/users"}
+    )
     assert response.status_code == 302
     db.session.refresh(target)
     assert not target.active

@@ -15,49 +15,13 @@ SEED = Path(__file__).resolve().parents[3] / "seed_data"
 TRANSFER_MODES = {"license", "assignment", "joint_development", "equity", "service"}
 ORG_KINDS = {"university", "institute", "agency", "enterprise"}
 DISTRICTS = {"思明区", "湖里区", "集美区", "海沧区", "同安区", "翔安区"}
-ORG_FIELDS = {
-    "name",
-    "kind",
-    "district",
-    "industry",
-    "description",
-    "website",
-    "credit_code",
-    "source",
-}
-ITEM_FIELDS = {
-    "demo",
-    "kind",
-    "title",
-    "summary",
-    "description",
-    "keywords",
-    "owner",
-    "area",
-    "trl",
-    "ip_status",
-    "transfer_modes",
-    "price_min",
-    "price_max",
-    "advantages",
-    "application_scenarios",
-    "maturity_evidence",
-    "source",
-}
-NEED_FIELDS = {
-    "demo",
-    "generated",
-    "title",
-    "description",
-    "area",
-    "min_trl",
-    "budget_min",
-    "budget_max",
-    "transfer_modes",
-    "deadline",
-    "region",
-    "owner",
-}
+ORG_FIELDS = {"name", "kind", "district", "industry", "description", "website", "credit_code",
+              "source"}
+ITEM_FIELDS = {"demo", "kind", "title", "summary", "description", "keywords", "owner", "area",
+               "trl", "ip_status", "transfer_modes", "price_min", "price_max", "advantages",
+               "application_scenarios", "maturity_evidence", "source"}
+NEED_FIELDS = {"demo", "generated", "title", "description", "area", "min_trl", "budget_min",
+               "budget_max", "transfer_modes", "deadline", "region", "owner"}
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|&[a-z]+;")
 
 
@@ -190,9 +154,8 @@ def check_organization(org: dict) -> None:
     assert org["description"] and org["source"]
 
 
-def test_organizations_are_complete_and_unique(
-    organizations: list[dict], product_firms: list[dict]
-) -> None:
+def test_organizations_are_complete_and_unique(organizations: list[dict],
+                                                product_firms: list[dict]) -> None:
     assert 40 <= len(organizations) <= 80
     names = [o["name"] for o in organizations + product_firms]
     assert len(names) == len(set(names))
@@ -223,9 +186,8 @@ def check_catalogue_item(item: dict, kind: str, owners: set[str], area_codes: se
         assert 0 < item["price_min"] <= item["price_max"]
 
 
-def test_technologies(
-    technologies: list[dict], organizations: list[dict], area_codes: set[str]
-) -> None:
+def test_technologies(technologies: list[dict], organizations: list[dict],
+                      area_codes: set[str]) -> None:
     research = {o["name"] for o in organizations if o["kind"] in {"university", "institute"}}
     assert len(technologies) >= 220
     for item in technologies:
@@ -235,9 +197,8 @@ def test_technologies(
     assert len({t["source"] for t in technologies}) == len(technologies)
 
 
-def test_products(
-    products: list[dict], organizations: list[dict], product_firms: list[dict], area_codes: set[str]
-) -> None:
+def test_products(products: list[dict], organizations: list[dict], product_firms: list[dict],
+                  area_codes: set[str]) -> None:
     owners = {o["name"] for o in organizations + product_firms if o["kind"] == "enterprise"}
     assert len(products) >= 100
     for item in products:
@@ -287,18 +248,12 @@ def strings_in(value: object) -> Iterator[str]:
             yield from strings_in(inner)
 
 
-def test_no_text_field_contains_html(
-    taxonomy: list[dict],
-    organizations: list[dict],
-    product_firms: list[dict],
-    technologies: list[dict],
-    products: list[dict],
-    needs: list[dict],
-) -> None:
+def test_no_text_field_contains_html(taxonomy: list[dict], organizations: list[dict],
+                                     product_firms: list[dict], technologies: list[dict],
+                                     products: list[dict], needs: list[dict]) -> None:
     catalogue = read_csv("green_industry_2019/catalogue.csv")
-    for text in strings_in(
-        [taxonomy, organizations, product_firms, technologies, products, needs, catalogue]
-    ):
+    for text in strings_in([taxonomy, organizations, product_firms, technologies, products,
+                            needs, catalogue]):
         assert not HTML_TAG.search(text), text[:80]
 
 
