@@ -51,6 +51,10 @@ class Config:
     # 1 MiB covers every form; larger bodies are refused with 413 before parsing.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
     MAX_UPLOAD_LENGTH = _env_int("MAX_UPLOAD_LENGTH", 20 * 1024 * 1024)
+    # Patent exports larger than this import as a background job with a progress page.
+    PATENT_BACKGROUND_IMPORT_BYTES = _env_int("PATENT_BACKGROUND_IMPORT_BYTES", 1024 * 1024)
+    # The browser that prints the patent landscape report to PDF.
+    PATENT_PDF_CHROMIUM = os.environ.get("PATENT_PDF_CHROMIUM", "/usr/bin/chromium")
 
     # Served over TLS (directly or behind a proxy): https redirect, HSTS and secure cookies
     # follow this one setting (portal/security_headers.py).
