@@ -1,7 +1,17 @@
-"""Reciprocal rank fusion of ranked lists (Cormack et al., 2009), done in Python.
+"""Weighted reciprocal rank fusion of the lexical and the vector ranking, done in Python.
 
-Elasticsearch's RRF retriever needs a paid licence, and fusing here gives both backends the same
-ranking from the same two lists.
+Reciprocal rank fusion (Cormack et al., 2009) sums 1 / (k + rank) over the lists; here each list's
+terms are multiplied by its weight. Elasticsearch's RRF retriever needs a paid licence, and fusing
+here gives both backends the same ranking from the same two lists.
+
+The weight depends on the query. A few keywords (氢能 储能) name what the document says, and BM25
+finds it; a pasted need or paragraph describes a situation in its own words, many of which the
+answer does not use, and BM25 over all of them drifts to whatever shares the most common ones,
+while the embedding keeps the gist. So the lexical share falls with the query's length in words:
+``LEXICAL_WEIGHT_SHORT`` up to ``SHORT_QUERY_WORDS`` words, ``LEXICAL_WEIGHT_LONG`` from
+``LONG_QUERY_WORDS`` on, linear between. The four numbers were chosen on the calibration halves
+of the short (CSL keywords and titles) and long (problem-voiced needs) query sets; see
+search/README.md.
 """
 
 from __future__ import annotations
@@ -12,14 +22,32 @@ from typing import TypeVar
 Key = TypeVar("Key", bound=Hashable)
 
 RRF_K = 60
+SHORT_QUERY_WORDS = 8
+LONG_QUERY_WORDS = 24
+LEXICAL_WEIGHT_SHORT = 0.5
+LEXICAL_WEIGHT_LONG = 0.3
 
 
-def reciprocal_rank_fusion(
-    rankings: Sequence[Sequence[Key]], k: int = RRF_K
+def lexical_weight(query_words: int) -> float:
+    """Share of the lexical ranking in the fusion for a query of ``query_words`` words (the
+    vector ranking gets the rest); 0.5 is plain reciprocal rank fusion."""
+    if query_words <= SHORT_QUERY_WORDS:
+        return LEXICAL_WEIGHT_SHORT
+    if query_words >= LONG_QUERY_WORDS:
+        return LEXICAL_WEIGHT_LONG
+    position = (query_words - SHORT_QUERY_WORDS) / (LONG_QUERY_WORDS - SHORT_QUERY_WORDS)
+    return LEXICAL_WEIGHT_SHORT + position * (LEXICAL_WEIGHT_LONG - LEXICAL_WEIGHT_SHORT)
+
+
+def weighted_rank_fusion(
+    lexical: Sequence[Key], vector: Sequence[Key], lexical_share: float, k: int = RRF_K
 ) -> list[tuple[Key, float]]:
-    """Keys of all ``rankings`` by the sum of 1 / (k + rank), best first (stable on ties)."""
+    """Keys of both rankings by 2 ``lexical_share`` / (k + lexical rank) + 2 (1 - ``lexical_share``)
+    / (k + vector rank), best first (stable on ties: lexical order, then vector order). The factor
+    2 keeps the scores of an even share equal to plain reciprocal rank fusion's."""
     scores: dict[Key, float] = {}
-    for ranking in rankings:
+    for ranking, share in ((lexical, lexical_share), (vector, 1.0 - lexical_share)):
+        weight = 2.0 * share
         for rank, key in enumerate(ranking, start=1):
-            scores[key] = scores.get(key, 0.0) + 1.0 / (k + rank)
+            scores[key] = scores.get(key, 0.0) + weight / (k + rank)
     return sorted(scores.items(), key=lambda item: item[1], reverse=True)
