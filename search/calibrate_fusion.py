@@ -1,12 +1,13 @@
 """Choose how the hybrid fusion's lexical share falls with query length, on calibration halves.
 
 The grid varies the four numbers of ``search.hybrid.lexical_weight`` (the share up to a short
-query's length, the share from a long query's length on, and the two lengths); each candidate is
+query's length, at least the even 0.5, the share from a long query's length on, and the two
+lengths); each candidate is
 scored on the calibration half of every task of ``search.evaluate`` (CSL titles and keywords,
 odd papers; problem-voiced needs, their calibration half): mean MRR over the tasks (each task
 counts once, whatever its size), ties broken by mean Recall@10. The test halves are not looked at.
 
-    python -m search.calibrate_fusion [--model MODEL] [--limit N]
+    python -m search.calibrate_fusion [--model MODEL] [--limit N] [--elasticsearch URL]
 """
 
 from __future__ import annotations
@@ -19,13 +20,16 @@ from functools import partial
 from pathlib import Path
 
 from embeddings.loading import load_embedder
+from search.backend import RankedBackend
+from search.elastic import ElasticsearchBackend
 from search.embedded import EmbeddedBackend
 from search.evaluate import RankedLists, collect_lists, load_csl_papers, recall_and_mrr
 
-SHARE_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+SHARE_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 SHORT_WORDS_GRID = (4, 6, 8, 10, 12)
 LONG_WORDS_GRID = (12, 16, 20, 24, 32)
 CALIBRATION = "calibration"
+EVEN_SHARE = 0.5  # plain reciprocal rank fusion
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ def settings() -> list[FusionSetting]:
     return [
         FusionSetting(short, long, short_words, long_words)
         for short in SHARE_GRID
+        if short >= EVEN_SHARE  # keyword queries are never led by the vectors
         for long in SHARE_GRID
         for short_words in SHORT_WORDS_GRID
         for long_words in LONG_WORDS_GRID
@@ -95,16 +100,23 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="instance/models/multilingual-e5-small")
     parser.add_argument("--limit", type=int, help="Use only the first N CSL papers.")
+    parser.add_argument("--elasticsearch", metavar="URL", help="Rank on Elasticsearch at URL.")
     args = parser.parse_args(argv)
     embedder = load_embedder(args.model, Path("instance/cache/embeddings.sqlite"), None)
     papers = load_csl_papers()[: args.limit] if args.limit else load_csl_papers()
     with tempfile.TemporaryDirectory() as scratch:
-        backend = EmbeddedBackend(Path(scratch) / "calibrate.sqlite3", embedder)
+        backend: RankedBackend = (
+            ElasticsearchBackend(args.elasticsearch, embedder, index_prefix="calibrate-fusion-")
+            if args.elasticsearch
+            else EmbeddedBackend(Path(scratch) / "calibrate.sqlite3", embedder)
+        )
         try:
             lists = collect_lists(backend, papers, split=CALIBRATION)
         finally:
+            if isinstance(backend, ElasticsearchBackend):
+                backend.drop_all()
             backend.close()
-    even = FusionSetting(0.5, 0.5, 8, 24)
+    even = FusionSetting(EVEN_SHARE, EVEN_SHARE, 8, 24)
     print(f"plain RRF: MRR / Recall@10 {objective(even, lists, {})}")
     setting, score = choose_setting(lists)
     print(f"best of {len(settings())}: {setting}, MRR / Recall@10 {score}")
