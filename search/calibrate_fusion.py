@@ -8,6 +8,9 @@ odd papers; problem-voiced needs, their calibration half): mean MRR over the tas
 counts once, whatever its size), ties broken by mean Recall@10. The test halves are not looked at.
 
     python -m search.calibrate_fusion [--model MODEL] [--limit N] [--elasticsearch URL]
+
+Pass ``--elasticsearch``: the embedded backend's nearest neighbours are wrong for the second set
+(indexed over the first into the same type), see search/README.md.
 """
 
 from __future__ import annotations
