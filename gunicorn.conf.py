@@ -25,9 +25,10 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then, so slow leaks never accumulate.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle workers now and then, so slow leaks never accumulate; not so often that a burst of
+# cached pages (a millisecond each) restarts them every few seconds, each restart loading the app.
+max_requests = 100_000
+max_requests_jitter = 10_000
 # Only the reverse proxy on this machine may set X-Forwarded-For / -Proto.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"

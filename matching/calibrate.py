@@ -1,12 +1,14 @@
 """Calibrate ``MatchWeights`` on the calibration halves of the labeled sets, never the test halves.
 
 The grid varies the semantic weight (the lexical weight takes the rest of the text share), the
-share of character BM25 within the lexical part and whether the lexical query is expanded with
-the problem vocabulary; taxonomy and fit keep their weights (the labeled sets carry no terms of
-trade, and their areas are not used). The objective is mean nDCG@10 over the sets (each set
-counts once, whatever its size), ties broken by mean MRR. The recommendation threshold is then
-chosen on the same calibration needs: the text score (semantic and lexical parts only) that best
-separates relevant from irrelevant items among each need's top 10 (F1 on grade >= 1).
+share of character BM25 within the lexical part, whether the lexical query is expanded with
+the problem vocabulary, and the lexical floor (the share of the query's own BM25 that a best
+candidate must reach to get the full lexical part); taxonomy and fit keep their weights (the
+labeled sets carry no terms of trade, and their areas are not used). The objective is mean
+nDCG@10 over the sets (each set counts once, whatever its size), ties broken by mean MRR. The
+recommendation threshold is then chosen on the same calibration needs: the text score (semantic
+and lexical parts only) that best separates relevant from irrelevant items among each need's
+top 10 (F1 on grade >= 1).
 
     python -m matching.calibrate [FILE ...] [--model MODEL]
 """
@@ -36,6 +38,7 @@ from matching.matcher import DEFAULT_WEIGHTS, MatchWeights
 
 SEMANTIC_GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 CHAR_SHARE_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+LEXICAL_FLOOR_GRID = (0.0, 0.1, 0.2, 0.3, 0.5)
 _SEED_MATCHING = Path(__file__).resolve().parent.parent / "seed_data" / "matching"
 LABELED_SETS = (_SEED_MATCHING / "labeled_pairs.csv", _SEED_MATCHING / "problem_pairs.csv")
 CALIBRATION = "calibration"
@@ -66,10 +69,12 @@ def weight_grid(base: MatchWeights = DEFAULT_WEIGHTS) -> list[MatchWeights]:
             lexical=round(text_weight - semantic, 3),
             char_share=char_share,
             expand_query=expand,
+            lexical_floor=floor,
         )
         for semantic in SEMANTIC_GRID
         for char_share in CHAR_SHARE_GRID
         for expand in (False, True)
+        for floor in LEXICAL_FLOOR_GRID
     ]
 
 

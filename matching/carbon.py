@@ -4,7 +4,7 @@ Two layers, both explainable:
 
 - rules: key terms and plan fields per type (``seed_data/carbon/rules.json``); each hit is a reason;
 - learned: the labeled examples nearest in embedding space
-  (``seed_data/carbon/labeled_examples.csv``) vote,
+  (the train split of ``seed_data/classification/carbon_labeled.csv``) vote,
   weighted by similarity; the nearest one is named in the reasons.
 
 The two distributions over types are averaged (``RULE_SHARE``); the type with the highest share
@@ -29,15 +29,29 @@ from matching.carbon_data import (
     labeled_examples,
 )
 from matching.taxonomy import plan_area_by_code
+from matching.term_finder import TermFinder
 from search.tokenize import normalize
 
-# Share of the rule layer in the final distribution; the rest is the learned layer. 0.4 had the
-# best macro-F1 of {0, 0.3, 0.4, 0.5, 0.6, 0.7, 1} in the leave-one-out run on the labeled
-# examples with multilingual-e5-small (matching/README.md).
+# Share of the rule layer in the final distribution; the rest is the learned layer. RULE_SHARE and
+# _HIT_GAIN were chosen together, leave-one-out on the train split only, with multilingual-e5-small:
+# 0.4 and 1.0 had the best macro-F1 of shares {0.3, ..., 0.7} x gains {0.6, 1.0, 1.5}
+# (seed_data/classification/README.md).
 RULE_SHARE = 0.4
 NEIGHBOURS = 7
-# Each further term hit adds less: 1 hit -> 0.45, 2 -> 0.70, 3 -> 0.83.
-_HIT_GAIN = 0.6
+# Each further term hit adds less: 1 hit -> 0.63, 2 -> 0.86, 3 -> 0.95; one hit must outweigh
+# "none" (1 - the strongest type's score).
+_HIT_GAIN = 1.0
+# A term in the subject (the text before its first "："; a product's name and kind, a paper's
+# title) counts this many times more: what a thing is outweighs how it is made (a PV module whose
+# green-design highlight is its recyclable glass is still 零碳; CARBON_LABELING.md).
+SUBJECT_WEIGHT = 2
+SUBJECT_SEPARATOR = "："
+# Share of the rule layer when the subject itself names a type's terms: 0.7 had the best
+# macro-F1 of {0.4, ..., 0.8} in the same leave-one-out run on the train split.
+SUBJECT_RULE_SHARE = 0.7
+# When the subject names a type, the other types' hits describe how the thing is made or used and
+# count this much (tuned in the same run).
+OFF_SUBJECT_FACTOR = 0.5
 _PLAN_FIELD_SCORE = 0.8
 _SHOWN_TERMS = 5
 
@@ -57,18 +71,33 @@ class CarbonClassification:
 class _RuleEvidence:
     scores: dict[str, float]
     reasons: list[str]
+    subject_hits: bool = False
 
 
-def _rule_evidence(text: str, plan_area: str | None, rules: Sequence[CarbonRule]) -> _RuleEvidence:
-    folded = normalize(text)
+def subject_of(text: str) -> str:
+    """The part of ``text`` before its first "：" (empty when there is none)."""
+    head, separator, _ = text.partition(SUBJECT_SEPARATOR)
+    return head if separator else ""
+
+
+def _rule_evidence(
+    present: set[str], subject: str, plan_area: str | None, rules: Sequence[CarbonRule]
+) -> _RuleEvidence:
+    """Scores from the rule terms ``present`` in the text, those of them in its ``subject``
+    (normalized) and the plan field."""
     scores: dict[str, float] = {}
     reasons: list[str] = []
-    areas = plan_area_by_code()
+    subject_types: set[str] = set()
+    areas = plan_area_by_code() if plan_area else {}
     for rule in rules:
-        hits = [term for term in rule.terms if term and term in folded]
+        hits = [term for term in rule.terms if term and term in present]
         # a term inside a longer hit ("碳汇" in "林业碳汇") is the same piece of evidence
         hits = [t for t in hits if not any(t != other and t in other for other in hits)]
-        score = 1 - math.exp(-_HIT_GAIN * len(hits))
+        in_subject = [t for t in hits if t in subject]
+        score = 1 - math.exp(-_HIT_GAIN * (len(hits) + SUBJECT_WEIGHT * len(in_subject)))
+        if in_subject:
+            shown = "、".join(in_subject[:_SHOWN_TERMS])
+            reasons.append(f"规则：名称命中{rule.label}关键词 {shown}")
         if hits:
             reasons.append(f"规则：命中{rule.label}关键词 {'、'.join(hits[:_SHOWN_TERMS])}")
         if plan_area and plan_area in rule.plan_fields:
@@ -76,9 +105,12 @@ def _rule_evidence(text: str, plan_area: str | None, rules: Sequence[CarbonRule]
             area_name = areas[plan_area].name if plan_area in areas else plan_area
             reasons.append(f"规则：所属领域 {plan_area}（{area_name}）属于{rule.label}")
         scores[rule.carbon_type] = score
+        subject_types.update([rule.carbon_type] if in_subject else [])
+    if subject_types:
+        scores = {t: v if t in subject_types else v * OFF_SUBJECT_FACTOR for t, v in scores.items()}
     strongest = max(scores.values(), default=0.0)
     scores["none"] = 1 - strongest
-    return _RuleEvidence(scores, reasons)
+    return _RuleEvidence(scores, reasons, bool(subject_types))
 
 
 def _as_distribution(scores: dict[str, float]) -> np.ndarray:
@@ -111,6 +143,7 @@ class CarbonClassifier:
             else None
         )
         self._example_types = np.array([CARBON_TYPES.index(e.label) for e in self.examples])
+        self._term_finder = TermFinder(term for rule in self.rules for term in rule.terms)
 
     def _learned_evidence(self, text: str) -> tuple[np.ndarray, list[str]]:
         assert self.embedder is not None and self._example_vectors is not None
@@ -136,18 +169,41 @@ class CarbonClassifier:
             if not plan_area:
                 return CarbonClassification("none", 0.0, ["文本为空，无法判断"])
             text = ""
-        rule = _rule_evidence(text, plan_area, self.rules)
-        distribution = self.rule_share * _as_distribution(rule.scores)
+        present = self._term_finder.found_in(normalize(text))
+        rule = _rule_evidence(present, normalize(subject_of(text)), plan_area, self.rules)
+        share = max(self.rule_share, SUBJECT_RULE_SHARE) if rule.subject_hits else self.rule_share
+        distribution = share * _as_distribution(rule.scores)
         reasons = list(rule.reasons)
-        if self.rule_share < 1.0 and text:
+        if share < 1.0 and text:
             learned, learned_reasons = self._learned_evidence(text)
-            distribution = distribution + (1 - self.rule_share) * learned
+            distribution = distribution + (1 - share) * learned
             reasons.extend(learned_reasons)
         best = int(np.argmax(distribution))
         carbon_type = CARBON_TYPES[best]
         confidence = round(float(distribution[best]), 3)
         reasons.append(f"结论：{CARBON_LABELS[carbon_type]}，置信度 {confidence:.2f}")
         return CarbonClassification(carbon_type, confidence, reasons)
+
+    def classify_by_terms(self, text: str) -> CarbonClassification:
+        """The type whose rule terms the text hits most (any hit decides), for bulk tagging
+        where no embedder runs: no nearest examples, and a text with no rule term is "none" at
+        once."""
+        present = self._term_finder.found_in(normalize(text or ""))
+        if not present:  # most texts of a large import: no rule to weigh
+            return CarbonClassification("none", 1.0, ["规则：未命中关键词"])
+        rule = _rule_evidence(present, normalize(subject_of(text or "")), None, self.rules)
+        typed = {t: rule.scores.get(t, 0.0) for t in CARBON_TYPES if t != "none"}
+        best = max(typed, key=lambda t: typed[t])  # ties: the first of negative, zero, low
+        if typed[best] <= 0:
+            return CarbonClassification(
+                "none", round(rule.scores["none"], 3), ["规则：未命中关键词"]
+            )
+        confidence = round(typed[best], 3)
+        return CarbonClassification(
+            best,
+            confidence,
+            [*rule.reasons, f"结论：{CARBON_LABELS[best]}，置信度 {confidence:.2f}"],
+        )
 
 
 def classify_organization(

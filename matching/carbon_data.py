@@ -11,6 +11,12 @@ from pathlib import Path
 from search.tokenize import normalize
 
 CARBON_SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data" / "carbon"
+# The labeled set (seed_data/classification/CARBON_LABELING.md): the learned layer's examples are
+# its train rows; its test rows are only ever used to measure.
+LABELED_FILE = (
+    Path(__file__).resolve().parent.parent / "seed_data" / "classification" / "carbon_labeled.csv"
+)
+TRAIN, TEST = "train", "test"
 CARBON_TYPES = ("negative", "zero", "low", "none")
 CARBON_LABELS = {"negative": "负碳", "zero": "零碳", "low": "低碳", "none": "非低碳类"}
 
@@ -29,6 +35,8 @@ class LabeledText:
     label: str
     source: str
     ref: str
+    split: str = ""
+    area: str = ""  # plan field code, where the text was labeled with one
 
 
 @cache
@@ -47,20 +55,36 @@ def carbon_rules(path: Path = CARBON_SEED_DIR / "rules.json") -> tuple[CarbonRul
 
 
 def read_labeled_texts(path: Path) -> list[LabeledText]:
-    """Rows of a CSV with ``text`` and a label column (``carbon_type``, ``label`` or ``area``)."""
+    """Rows of a CSV with ``text`` and a label column (``carbon_type``, ``label`` or ``area``);
+    ``split`` and ``area`` columns are kept when present."""
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     items = []
     for row in rows:
         label = row.get("carbon_type") or row.get("label") or row.get("area") or ""
         items.append(
-            LabeledText(row["text"], label.strip(), row.get("source", ""), row.get("ref", ""))
+            LabeledText(
+                row["text"],
+                label.strip(),
+                row.get("source", ""),
+                row.get("ref", ""),
+                (row.get("split") or "").strip(),
+                (row.get("area") or "").strip(),
+            )
         )
     return items
 
 
 @cache
-def labeled_examples(
-    path: Path = CARBON_SEED_DIR / "labeled_examples.csv",
-) -> tuple[LabeledText, ...]:
+def labeled_set(path: Path = LABELED_FILE) -> tuple[LabeledText, ...]:
     return tuple(read_labeled_texts(path))
+
+
+def labeled_split(split: str, path: Path = LABELED_FILE) -> tuple[LabeledText, ...]:
+    """The rows of one split (``TRAIN`` or ``TEST``) of the labeled set."""
+    return tuple(item for item in labeled_set(path) if item.split == split)
+
+
+def labeled_examples() -> tuple[LabeledText, ...]:
+    """The learned layer's examples: the train split of the labeled set."""
+    return labeled_split(TRAIN)

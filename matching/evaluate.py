@@ -157,6 +157,13 @@ class ClassificationReport:
     confusion: list[list[int]]  # rows: true label, columns: predicted label
     count: int
 
+    def recall(self) -> dict[str, float]:
+        """Share of each true label's texts classified as that label."""
+        return {
+            label: row[i] / max(sum(row), 1)
+            for i, (label, row) in enumerate(zip(self.labels, self.confusion, strict=True))
+        }
+
     def table(self) -> list[list[str]]:
         """The confusion matrix as printable rows (first column: true label)."""
         return [

@@ -2,8 +2,10 @@
 
 - ``evaluate_matching``: the labeled offer/need set ranked by word BM25, character BM25, the
   embedder alone and the hybrid (``MatchWeights``), as ``RankingMetrics`` rows;
-- ``evaluate_carbon``: the carbon classifier on labeled texts (leave-one-out when the texts are the
-  classifier's own examples);
+- ``evaluate_carbon``: the carbon classifier on the test split of a labeled set, its examples
+  being the set's train split (seed_data/classification/carbon_labeled.csv by default);
+- ``evaluate_area_on_labeled``: top-1 / top-3 plan-field suggestions on the texts of a labeled set
+  that carry a plan field;
 - ``evaluate_area_on_catalogue``: the catalogue's own rows (说明 -> 一级目录 / 二级目录), each
   row left out of the index while it is classified.
 """
@@ -11,7 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +22,14 @@ from embeddings.protocol import TextEmbedder
 from matching.area import AreaClassifier
 from matching.candidate_index import CandidateIndex, build_index
 from matching.carbon import CarbonClassifier
-from matching.carbon_data import LabeledText, labeled_examples, read_labeled_texts
+from matching.carbon_data import (
+    LABELED_FILE,
+    TEST,
+    TRAIN,
+    LabeledText,
+    labeled_set,
+    read_labeled_texts,
+)
 from matching.evaluate import (
     ClassificationReport,
     LabeledPairs,
@@ -139,12 +148,46 @@ def evaluate_matching(
 def evaluate_carbon(
     embedder: TextEmbedder | None, path: Path | None = None
 ) -> ClassificationReport:
-    """Without ``path`` the classifier's own examples are used, each left out of its own vote."""
-    items: Sequence[LabeledText] = labeled_examples() if path is None else read_labeled_texts(path)
-    classifier = CarbonClassifier(embedder, leave_one_out=path is None)
+    """The classifier built on the train rows of ``path``, measured on its test rows.
+
+    A file without a ``split`` column is measured whole, against the default examples.
+    """
+    rows = labeled_set() if path is None else read_labeled_texts(path)
+    train = [row for row in rows if row.split == TRAIN]
+    test = [row for row in rows if row.split == TEST]
+    if not test:
+        train, test = [], list(rows)
+    classifier = CarbonClassifier(embedder, examples=train or None)
     return evaluate_classifier(
-        "carbon type", items, lambda text: classifier.classify(text).carbon_type
+        "carbon type", test, lambda text: classifier.classify(text).carbon_type
     )
+
+
+@dataclass(frozen=True)
+class AreaReport:
+    name: str
+    count: int
+    top1: float
+    top3: float
+
+
+def evaluate_area_on_labeled(
+    embedder: TextEmbedder | None, path: Path = LABELED_FILE
+) -> AreaReport:
+    """Plan-field suggestions (``AreaClassifier.suggest_plan``) on every labeled text with a field.
+
+    Nothing is tuned on these texts, so all of them (both splits) are test texts.
+    """
+    items = [row for row in read_labeled_texts(path) if row.area]
+    classifier = AreaClassifier(embedder, green_rows=())
+    top1 = top3 = 0
+    for item in items:
+        query = embedder.embed_query(item.text) if embedder else None
+        codes = [c.code for c in classifier.suggest_plan(item.text, query, 3)]
+        top1 += codes[:1] == [item.area]
+        top3 += item.area in codes
+    count = len(items)
+    return AreaReport("plan field", count, top1 / max(count, 1), top3 / max(count, 1))
 
 
 def evaluate_area_on_catalogue(

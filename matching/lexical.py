@@ -33,6 +33,7 @@ class BM25Matrix:
         n = max(len(documents), 1)
         self.idf = np.log1p((n - document_frequency + 0.5) / (document_frequency + 0.5))
         average = float(lengths.mean()) if len(documents) and lengths.mean() > 0 else 1.0
+        self._k1, self._b, self._average_length = k1, b, average
         norm = k1 * (1 - b + b * lengths / average)
         tf = tf.tocoo()
         weights = self.idf[tf.col] * tf.data * (k1 + 1) / (tf.data + norm[tf.row])
@@ -50,6 +51,16 @@ class BM25Matrix:
         if len(ids) == 0:
             return np.zeros(self.matrix.shape[0], dtype=np.float32)
         return np.asarray(self.matrix[:, ids] @ query_counts, dtype=np.float32).ravel()
+
+    def self_score(self, tokens: Sequence[str]) -> float:
+        """BM25 the query ``tokens`` would get against a document made of exactly those tokens:
+        what a candidate that says everything the query says scores, on this index's scale."""
+        ids, query_counts = self.query_terms(tokens)
+        if len(ids) == 0:
+            return 0.0
+        norm = self._k1 * (1 - self._b + self._b * len(tokens) / self._average_length)
+        weights = self.idf[ids] * query_counts * (self._k1 + 1) / (query_counts + norm)
+        return float(np.dot(weights, query_counts))
 
     def term_idf(self, term: str) -> float:
         index = self.vocabulary.get(term)

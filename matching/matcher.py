@@ -4,7 +4,8 @@ Score = weighted sum of four parts, each in [0, 1]:
 
 - semantic: embedding cosine, rescaled so that the candidate set's typical similarity is 0;
 - lexical: BM25 on jieba words and on Chinese character n-grams (``search.tokenize``), each divided
-  by its best value among the candidates, mixed by ``MatchWeights.char_share``;
+  by its best value among the candidates, but never by less than ``MatchWeights.lexical_floor``
+  times the query's BM25 against itself, mixed by ``MatchWeights.char_share``;
 - taxonomy: same plan field 1, same action 0.5, fields that share a key term 0.25, else 0;
 - fit: the four fit checks (TRL, price within budget, a shared transfer mode, not expired),
   passed 1, unknown 0.5, failed 0, averaged. With ``require_fit`` a failed check excludes.
@@ -42,6 +43,7 @@ from matching.explain import (
     describe_area,
     fit_checks,
 )
+from matching.lexical import BM25Matrix
 from matching.profiles import NeedProfile, TechnologyProfile, profile_text
 from matching.taxonomy import plan_areas
 from search.tokenize import normalize, tokenize
@@ -55,22 +57,26 @@ _TAXONOMY_SAME_FIELD, _TAXONOMY_SAME_ACTION, _TAXONOMY_RELATED = 1.0, 0.5, 0.25
 class MatchWeights:
     """Weights of the score parts.
 
-    semantic, lexical, char_share, expand_query and recommend_min were chosen by
-    ``matching.calibrate`` (grid of 108 weightings, mean nDCG@10 over the two labeled sets) on the
+    semantic, lexical, char_share, expand_query, lexical_floor and recommend_min were chosen by
+    ``matching.calibrate`` (grid of 540 weightings, mean nDCG@10 over the two labeled sets) on the
     calibration halves of seed_data/matching/labeled_pairs.csv and problem_pairs.csv with
     multilingual-e5-small; the test halves were not looked at. Taxonomy and fit cannot be fitted
     on those sets (no terms of trade) and keep a tenth each. See matching/README.md.
     """
 
-    semantic: float = 0.45
-    lexical: float = 0.35
+    semantic: float = 0.35
+    lexical: float = 0.45
     taxonomy: float = 0.1
     fit: float = 0.1
     char_share: float = 0.8  # share of character BM25 within the lexical part
+    # Each BM25 is divided by the best candidate's, but by no less than this share of the query's
+    # BM25 against itself: when the best candidate shares only a word or two (碳足迹, 产品) it
+    # does not get the full lexical part.
+    lexical_floor: float = 0.5
     expand_query: bool = True  # append problem-vocabulary terms to the lexical query
     # below this text score (semantic and lexical parts) a match is not offered as a
     # recommendation (F1 on grade >= 1 among the calibration needs' top 10)
-    recommend_min: float = 0.346
+    recommend_min: float = 0.252
 
     def text_score(
         self, semantic: float | np.ndarray, lexical: float | np.ndarray
@@ -187,9 +193,25 @@ def _taxonomy_part(
     return part
 
 
-def _scaled_by_max(scores: np.ndarray) -> np.ndarray:
-    best = float(scores.max()) if len(scores) else 0.0
-    return scores / best if best > 0 else scores
+@dataclass(frozen=True)
+class BM25Part:
+    """One BM25 side of the lexical part: every candidate's raw score and the two scales."""
+
+    raw: np.ndarray
+    best: float  # the best candidate's score
+    own: float  # the query's score against itself (``BM25Matrix.self_score``)
+
+    @classmethod
+    def of(cls, matrix: BM25Matrix, tokens: list[str]) -> BM25Part:
+        raw = matrix.scores(tokens)
+        best = float(raw.max()) if len(raw) else 0.0
+        return cls(raw, best, matrix.self_score(tokens))
+
+    def scaled(self, floor: float) -> np.ndarray:
+        """Scores in [0, 1]: divided by the best, or by ``floor`` x the query's own score when
+        that is larger (then even the best candidate gets less than 1)."""
+        scale = max(self.best, floor * self.own)
+        return self.raw / scale if scale > 0 else self.raw
 
 
 @dataclass(frozen=True)
@@ -197,14 +219,17 @@ class CandidateParts:
     """Every score part of every candidate for one query, before weighting."""
 
     semantic: np.ndarray
-    word: np.ndarray  # word BM25 / best word BM25
-    char: np.ndarray  # character n-gram BM25 / best character BM25
+    word: BM25Part  # word BM25
+    char: BM25Part  # character n-gram BM25
     taxonomy: np.ndarray
     fit: _FitArrays
     query_words: list[str]
 
     def lexical(self, weights: MatchWeights) -> np.ndarray:
-        return (1 - weights.char_share) * self.word + weights.char_share * self.char
+        floor = weights.lexical_floor
+        return (1 - weights.char_share) * self.word.scaled(floor) + weights.char_share * (
+            self.char.scaled(floor)
+        )
 
     def unrelated(self, weights: MatchWeights) -> np.ndarray:
         """Candidates that share nothing with the query but their terms of trade: no semantic
@@ -243,8 +268,8 @@ def candidate_parts(
         cosine = index.vectors @ np.asarray(query_vector, dtype=np.float32)
         floor = index.semantic_baseline
         semantic = np.clip((cosine - floor) / (1 - floor), 0, 1).astype(np.float32)
-    word = _scaled_by_max(index.word_bm25.scores(lexical_words))
-    char = _scaled_by_max(index.char_bm25.scores(character_tokens(lexical_text, lexical_words)))
+    word = BM25Part.of(index.word_bm25, lexical_words)
+    char = BM25Part.of(index.char_bm25, character_tokens(lexical_text, lexical_words))
     action = query.action or action_of(query.area)
     taxonomy = _taxonomy_part(query.area, action, index)
     fit = _fit_arrays(query, index, today or date.today())

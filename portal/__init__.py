@@ -19,7 +19,9 @@ from portal.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 from portal.jobs import configure_jobs
 from portal.logging_setup import configure_logging
 from portal.matches import configure_matching
+from portal.notifications import configure_notifications
 from portal.outbox import configure_outbox
+from portal.page_cache import configure_page_cache
 from portal.proxy import configure_proxy
 from portal.rate_limits import configure_rate_limits
 from portal.roadshows import configure_roadshows
@@ -43,7 +45,9 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     configure_proxy(app)
     configure_logging(app)
     configure_extensions(app)
+    configure_page_cache(app)
     configure_outbox(app)
+    configure_notifications(app)
     configure_jobs(app)
     configure_search(app)
     configure_matching(app)

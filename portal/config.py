@@ -30,6 +30,8 @@ class Config:
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Seconds a public page rendered for a visitor is served from the cache (0: never).
+    PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 10)
     # werkzeug's default, memory-hard; hashes name their method, so a change keeps old ones valid.
     PASSWORD_HASH_METHOD = "scrypt"
     ELASTICSEARCH_URL: str | None = os.environ.get("ELASTICSEARCH_URL") or None
@@ -49,6 +51,10 @@ class Config:
     # 1 MiB covers every form; larger bodies are refused with 413 before parsing.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
     MAX_UPLOAD_LENGTH = _env_int("MAX_UPLOAD_LENGTH", 20 * 1024 * 1024)
+    # Patent exports larger than this import as a background job with a progress page.
+    PATENT_BACKGROUND_IMPORT_BYTES = _env_int("PATENT_BACKGROUND_IMPORT_BYTES", 1024 * 1024)
+    # The browser that prints the patent landscape report to PDF.
+    PATENT_PDF_CHROMIUM = os.environ.get("PATENT_PDF_CHROMIUM", "/usr/bin/chromium")
 
     # Served over TLS (directly or behind a proxy): https redirect, HSTS and secure cookies
     # follow this one setting (portal/security_headers.py).
@@ -112,6 +118,7 @@ class TestConfig(Config):
     EMBEDDER = "hashed"
     JOBS_URL = None
     JOBS_IMMEDIATE = True  # a request's derived work is done when the request ends
+    PAGE_CACHE_SECONDS = 0  # tests see each change at once; the cache has its own test
     # Test accounts only: scrypt took over half of the suite's time (70 ms per account).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 

@@ -29,12 +29,11 @@ class Navigation:
     unread_notices: int = 0
 
 
+# Roadshows and patent navigation are public entries of the bar itself, not repeated here.
 _STAFF_ITEMS = (
     NavItem("catalogue.review", _l("审核队列")),
     NavItem("matches.index", _l("对接跟进")),
     NavItem("matches.board", _l("撮合看板")),
-    NavItem("patents.landscape_page", _l("专利导航")),
-    NavItem("roadshows.index", _l("路演")),
     NavItem("roadshows.funnel_page", _l("路演成效漏斗")),
     NavItem("admin.verification", _l("机构认证")),
     NavItem("admin.audit", _l("操作记录")),

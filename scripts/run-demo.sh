@@ -12,12 +12,27 @@ export FLASK_APP=wsgi
 flask_cmd=(.venv/bin/flask --app wsgi)
 "${flask_cmd[@]}" db upgrade
 "${flask_cmd[@]}" models fetch
+step() { echo "== [$1/6] $2"; }
+step 1 "demo accounts, organizations and catalogue"
 "${flask_cmd[@]}" seed --demo
+step 2 "demo patents (real export rows)"
+"${flask_cmd[@]}" patents seed
+step 3 "carbon types of the organizations"
 "${flask_cmd[@]}" classify organizations
 # The job worker beside the dev server: it indexes and ranks what the seed wrote (it waits in
-# the outbox) while the portal already answers, then every later change; Ctrl-C stops both.
-echo "the job worker indexes and ranks the demo data in the background: flask --app wsgi jobs status"
+# the outbox) while the portal already answers, then every later change; Ctrl-C stops all.
+step 4 "job worker: indexes and ranks the demo data in the background (flask --app wsgi jobs status)"
 "${flask_cmd[@]}" jobs worker &
 worker=$!
-trap 'kill -TERM "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT
+# Demo roadshows and demo feedback are built on the matches, so they follow the ranking
+# (made once each; a second run of this script adds nothing).
+(
+    "${flask_cmd[@]}" jobs wait
+    step 5 "demo roadshows"
+    "${flask_cmd[@]}" roadshows demo
+    step 6 "demo match feedback"
+    "${flask_cmd[@]}" match demo-feedback
+) &
+follow_up=$!
+trap 'kill -TERM "$worker" "$follow_up" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 "${flask_cmd[@]}" run --host 127.0.0.1 --port "${PORT:-5000}"

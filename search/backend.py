@@ -21,7 +21,7 @@ import numpy as np
 from embeddings.protocol import TextEmbedder
 from search.analysis import CharGrams, IndexedText, QueryTerms, index_text, query_terms
 from search.documents import SearchDocument, SearchHit, SearchQuery, SearchResult
-from search.hybrid import reciprocal_rank_fusion
+from search.hybrid import lexical_weight, weighted_rank_fusion
 from search.snippets import highlight
 from search.tokenize import char_ngrams_normalized, domain_terms, normalize
 
@@ -214,8 +214,10 @@ class RankedBackend(ABC):
         elif query.mode == "vector":
             ranked = found.nearest
         else:
-            ranked = reciprocal_rank_fusion(
-                [[key for key, _ in found.lexical], [key for key, _ in found.nearest]]
+            ranked = weighted_rank_fusion(
+                [key for key, _ in found.lexical],
+                [key for key, _ in found.nearest],
+                lexical_weight(len(terms.words)),
             )
         if not ranked:
             return self._result(query, [], 0, {}, terms)

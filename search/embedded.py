@@ -493,6 +493,12 @@ class EmbeddedBackend(RankedBackend):
 
     def _take_vec_rows(self, count: int) -> list[int]:
         """``count`` free rows of the vector file: recycled ones first, then new ones at the end."""
+        # New rows start past every row ever handed out, free ones included: a freed row may lie
+        # above the highest row in use (after a delete, or all of them after a recreate).
+        used = self._db.execute(
+            "SELECT max(row) FROM (SELECT max(vec_row) AS row FROM docs"
+            " UNION ALL SELECT max(vec_row) FROM free_vec_rows)"
+        ).fetchone()[0]
         free = [
             row
             for (row,) in self._db.execute(
@@ -503,7 +509,6 @@ class EmbeddedBackend(RankedBackend):
             self._db.execute(
                 f"DELETE FROM free_vec_rows WHERE vec_row IN ({_placeholders(len(free))})", free
             )
-        used = self._db.execute("SELECT max(vec_row) FROM docs").fetchone()[0]
         start = 0 if used is None else used + 1
         return free + list(range(start, start + count - len(free)))
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import inspect
 
 from portal import create_app
 from portal.accounts.models import Role, User
@@ -47,6 +48,43 @@ def _drop_everything() -> None:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
 
 
+def _keeps_schema(database_url: str) -> bool:
+    """On PostgreSQL the schema is kept from test to test and only emptied (dropping and
+    creating every table for each test cost minutes a run), as long as its tables are the
+    models' ones: a test that changed them (the migration test, an app of a test's own) is
+    seen here and the schema made again."""
+    return database_url.startswith("postgresql") and set(
+        inspect(db.engine).get_table_names()
+    ) == set(db.metadata.tables)
+
+
+# Databases emptied once in this run: each test empties its database when it ends, but the
+# first test of a run cannot trust what an earlier, interrupted run left behind.
+_EMPTIED: set[str] = set()
+
+
+def _truncate_all() -> None:
+    names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+def _fresh_schema(database_url: str) -> None:
+    if not _keeps_schema(database_url):
+        _drop_everything()
+        db.create_all()
+    elif database_url not in _EMPTIED:
+        _truncate_all()
+    _EMPTIED.add(database_url)
+
+
+def _empty_schema(database_url: str) -> None:
+    if _keeps_schema(database_url):
+        _truncate_all()
+    else:
+        _drop_everything()
+
+
 def app_with(**settings: object) -> Flask:
     """An app on TestConfig with `settings` in its config class. Flask-SQLAlchemy makes its
     engine when the app is created, so a database URL set on the config afterwards would
@@ -65,11 +103,10 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     with app.app_context():
         # The engine is the database asked for, not a silent stand-in.
         assert db.engine.url.render_as_string(hide_password=False) == database_url
-        _drop_everything()
-        db.create_all()
+        _fresh_schema(database_url)
         yield app
         db.session.remove()
-        _drop_everything()
+        _empty_schema(database_url)
         db.engine.dispose()
 
 

@@ -19,9 +19,9 @@ from portal.accounts.forms import (
 from portal.accounts.models import Role, User
 from portal.api import tokens
 from portal.domain_errors import NotFound, Refusal
-from portal.extensions import db
+from portal.extensions import csrf, db
 from portal.forms_common import show_errors
-from portal.mail import send_mail
+from portal.notifications.jobs import OutgoingMail, queue_mail
 from portal.organizations import membership
 from portal.organizations.models import Organization, OrgKind
 from portal.page_actions import commit_or_report
@@ -31,13 +31,15 @@ from portal.urls import safe_next_url
 
 def _send_verification(user: User) -> None:
     link = url_for("auth.verify_email", token=service.make_verification_token(user), _external=True)
-    send_mail(
-        user.email,
-        _("验证邮箱"),
-        _(
-            "请在三天内打开以下链接验证您的邮箱：\n%(link)s\n如非本人操作，请忽略本邮件。",
-            link=link,
-        ),
+    queue_mail(
+        OutgoingMail(
+            user.email,
+            _("验证邮箱"),
+            _(
+                "请在三天内打开以下链接验证您的邮箱：\n%(link)s\n如非本人操作，请忽略本邮件。",
+                link=link,
+            ),
+        )
     )
 
 
@@ -133,13 +135,16 @@ def reset_request() -> str | Response:
             link = url_for(
                 "auth.reset_password", token=service.make_reset_token(user), _external=True
             )
-            send_mail(
-                user.email,
-                _("重置密码"),
-                _(
-                    "请在一小时内打开以下链接重置密码：\n%(link)s\n如非本人操作，请忽略本邮件。",
-                    link=link,
-                ),
+            # Queued, not sent here: the answer takes as long whether or not there is an account.
+            queue_mail(
+                OutgoingMail(
+                    user.email,
+                    _("重置密码"),
+                    _(
+                        "请在一小时内打开以下链接重置密码：\n%(link)s\n如非本人操作，请忽略本邮件。",
+                        link=link,
+                    ),
+                )
             )
         # Same answer whether or not the address has an account.
         flash(_("如果该邮箱已注册，重置邮件已发出，请查收。"), "info")
@@ -182,7 +187,14 @@ def profile() -> str | Response:
 
 
 @bp.route("/locale/<code>", methods=["POST"])
+@csrf.exempt
 def set_locale(code: str) -> Response:
+    """Switch the interface language. A visitor's switch changes only their own session, so
+    it needs no CSRF token, and the visitors' pages that carry the switch can be cached (a
+    token would tie each page to one session); a signed-in user's switch is stored on the
+    account, so it is checked."""
+    if current_user.is_authenticated and current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
     if code not in current_app.config["LANGUAGES"]:
         abort(400)
     session["locale"] = code

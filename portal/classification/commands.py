@@ -9,16 +9,19 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from matching.carbon_data import CARBON_SEED_DIR
+from matching.carbon_data import LABELED_FILE
 from matching.evaluate import ClassificationReport, format_table
-from matching.evaluations import evaluate_area_on_catalogue, evaluate_carbon
+from matching.evaluations import (
+    evaluate_area_on_catalogue,
+    evaluate_area_on_labeled,
+    evaluate_carbon,
+)
 from portal.classification import service
 from portal.embeddings.service import get_embedder
 from portal.extensions import db
 from portal.organizations.models import Organization
 from portal.transactions import unit_of_work
 
-OWN_EXAMPLES = CARBON_SEED_DIR / "labeled_examples.csv"
 classify_cli = click.Group("classify", help="Carbon type of organizations; classifier quality.")
 
 
@@ -58,6 +61,8 @@ def _print_report(report: ClassificationReport) -> None:
         f"\n{report.name}: {report.count} texts, accuracy {report.accuracy:.3f}, "
         f"macro-F1 {report.macro_f1:.3f}"
     )
+    recall = ", ".join(f"{label} {value:.3f}" for label, value in report.recall().items())
+    click.echo(f"recall per label: {recall}")
     click.echo("confusion matrix (rows: true label, columns: predicted)")
     click.echo(format_table(["true \\ predicted", *report.labels], report.table()))
 
@@ -72,21 +77,27 @@ def _print_report(report: ClassificationReport) -> None:
     help="Also classify the official catalogue's own rows (说明 -> 一级/二级目录), each left out.",
 )
 def evaluate_command(labeled_file: Path | None, catalogue: bool) -> None:
-    """Accuracy, macro-F1 and confusion matrix of the carbon-type classifier on LABELED_FILE
-    (CSV with `text` and `carbon_type`); without it, on the classifier's own labeled examples,
-    each left out of its own vote."""
-    if labeled_file is not None and labeled_file.resolve() == OWN_EXAMPLES.resolve():
-        labeled_file = None  # the classifier's own examples: only honest when each is left out
+    """Accuracy, macro-F1, recall per label and confusion matrix of the carbon-type classifier on
+    the test rows of LABELED_FILE (CSV with `text`, `carbon_type` and `split`; a file without
+    `split` is measured whole), its examples being the file's train rows; then top-1 / top-3 of
+    the plan-field suggestions on the file's texts that carry an `area`. Without LABELED_FILE,
+    the project's labeled set (seed_data/classification/carbon_labeled.csv)."""
+    path = labeled_file or LABELED_FILE
     embedder = get_embedder()
     click.echo(f"embedder: {embedder.name} ({embedder.dim} dimensions)")
     started = time.perf_counter()
     try:
-        carbon = evaluate_carbon(embedder, labeled_file)
+        carbon = evaluate_carbon(embedder, path)
+        area = evaluate_area_on_labeled(embedder, path)
     except (KeyError, ValueError) as exc:
-        raise click.ClickException(f"cannot read {labeled_file}: {exc}") from exc
-    source = labeled_file or "the labeled examples (leave-one-out)"
-    click.echo(f"carbon type on {source} ({time.perf_counter() - started:.1f} s)")
+        raise click.ClickException(f"cannot read {path}: {exc}") from exc
+    click.echo(f"carbon type on {path} ({time.perf_counter() - started:.1f} s)")
     _print_report(carbon)
+    if area.count:
+        click.echo(
+            f"\n{area.name} on {area.count} labeled texts: top-1 {area.top1:.3f}, "
+            f"top-3 {area.top3:.3f}"
+        )
     if catalogue:
         started = time.perf_counter()
         reports = evaluate_area_on_catalogue(embedder)

@@ -20,7 +20,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from matching.carbon import CarbonClassification, classify_organization
+from matching.carbon import SUBJECT_SEPARATOR, CarbonClassification, classify_organization
 from portal.accounts.models import User
 from portal.audit.service import record_change
 from portal.classification.classifiers import carbon_classifier
@@ -45,11 +45,10 @@ class OrganizationCarbonResult:
 
 
 def _item_text(item: Technology) -> str:
-    return " ".join(
-        part
-        for part in (item.title, item.summary, item.description, " ".join(item.keywords))
-        if part
-    )
+    """Title and keywords as the subject (what the item is), then what is said about it."""
+    subject = " ".join(part for part in (item.title, " ".join(item.keywords)) if part)
+    body = " ".join(dict.fromkeys(part for part in (item.summary, item.description) if part))
+    return f"{subject}{SUBJECT_SEPARATOR}{body}" if body else subject
 
 
 def _plan_field(item: Technology) -> str | None:

@@ -9,19 +9,23 @@ by itself for the same reason: the person decides.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale
 
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.imports import uploads
 from portal.imports.service import FileRejected, import_listings
 from portal.imports.uploads import PendingUpload
-from portal.jobs import task
+from portal.jobs import crontab, periodic, task
 from portal.jobs.progress import get_progress, set_progress
+
+log = logging.getLogger(__name__)
 
 
 def upload_folder() -> Path:
@@ -57,26 +61,38 @@ def run_import_job(token: str, uploader_id: int) -> None:
     def report_progress(done: int, total: int, rejected: int) -> None:
         set_progress(key, state="running", done=done, total=total, rejected=rejected, **base)
 
-    try:
-        report = import_listings(
-            pending.kind,
-            pending.filename,
-            data,
-            actor,
-            create_missing_orgs=pending.create_missing_orgs,
-            dry_run=False,
-            progress=report_progress,
-        )
-    except FileRejected as exc:
-        set_progress(key, state="failed", message=str(exc), done=0, total=0, rejected=0, **base)
-    else:
-        set_progress(
-            key,
-            state="done",
-            done=report.total,
-            total=report.total,
-            rejected=len(report.rejected),
-            report=replace(report, preview=[]),
-            **base,
-        )
+    # The worker has no request to take a language from: the reasons for rejected rows are
+    # written in the uploader's, as the page that shows them is.
+    locale = actor.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        try:
+            report = import_listings(
+                pending.kind,
+                pending.filename,
+                data,
+                actor,
+                create_missing_orgs=pending.create_missing_orgs,
+                dry_run=False,
+                progress=report_progress,
+            )
+        except FileRejected as exc:
+            set_progress(key, state="failed", message=str(exc), done=0, total=0, rejected=0, **base)
+        else:
+            set_progress(
+                key,
+                state="done",
+                done=report.total,
+                total=report.total,
+                rejected=len(report.rejected),
+                report=replace(report, preview=[]),
+                **base,
+            )
     uploads.discard_upload(folder, token)
+
+
+# Hourly: an upload nobody confirmed or cancelled is not kept past a day even when no one
+# uploads again (each new upload also clears stale ones).
+@periodic(crontab(minute="20"), name="imports.upload_cleanup")
+def clean_stale_uploads() -> None:
+    removed = uploads.remove_stale(upload_folder())
+    log.info("import uploads: %d stale files removed", removed)

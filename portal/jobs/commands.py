@@ -1,8 +1,9 @@
-"""`flask --app wsgi jobs worker | status | run-queued`."""
+"""`flask --app wsgi jobs worker | status | wait | run-queued`."""
 
 from __future__ import annotations
 
 import logging
+import time
 
 import click
 from huey.consumer_options import ConsumerConfig
@@ -73,6 +74,31 @@ def status_command() -> None:
         )
     if not status.reachable:
         raise SystemExit(1)
+
+
+@jobs_cli.command("wait")
+@click.option("--timeout", default=1800, show_default=True, type=click.IntRange(1),
+              help="Seconds to wait before giving up (exit status 1).")
+def wait_command(timeout: int) -> None:
+    """Wait, with a progress bar, until the worker has done every change in the outbox and
+    every queued job: scripts that need the derived data (matches, the index) run after it."""
+    deadline = time.monotonic() + timeout
+    status = queue_status()
+    total = max(status.outbox_backlog + status.waiting, 1)
+    with click.progressbar(length=total, label="derived work done", show_pos=True) as bar:
+        while status.outbox_backlog or status.waiting:
+            if not status.reachable:
+                raise click.ClickException(f"queue unreachable: {status.error}")
+            if time.monotonic() > deadline:
+                raise click.ClickException(
+                    f"still {status.outbox_backlog} changes and {status.waiting} jobs waiting "
+                    f"after {timeout} s; is the worker running? (flask --app wsgi jobs status)"
+                )
+            time.sleep(1.0)
+            status = queue_status()
+            left = status.outbox_backlog + status.waiting
+            bar.update(max(total - left - bar.pos, 0))
+        bar.update(total - bar.pos)
 
 
 @jobs_cli.command("run-queued")

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from portal.domain_errors import Refusal, ValidationFailed
@@ -38,6 +39,7 @@ from portal.matches.listing_matches import match_section
 from portal.matches.models import FeedbackReason
 from portal.model_mixins import utcnow
 from portal.organizations.models import XIAMEN_DISTRICTS
+from portal.page_cache import cached_public_page
 from portal.security import Action, can, ensure, requires
 from portal.taxonomy import service as taxonomy_service
 from portal.transactions import unit_of_work
@@ -114,6 +116,7 @@ def register_listing_pages(bp: Blueprint, kinds: tuple[ListingKind, ...]) -> Non
         }
 
     @bp.route("/")
+    @cached_public_page()
     def index() -> str:
         filters, errors = parse_listing_filter(request.args)
         if errors:
@@ -121,7 +124,10 @@ def register_listing_pages(bp: Blueprint, kinds: tuple[ListingKind, ...]) -> Non
         if filters.status is not None and not can(current_user, Action.REVIEW_LISTING):
             abort(403)
         page = db.paginate(
-            listings_query(model, filters),
+            # Each card names its owner and area: loaded with the page, not one query a card.
+            listings_query(model, filters).options(
+                selectinload(model.owner_org), selectinload(model.area)
+            ),
             per_page=current_app.config["ITEMS_PER_PAGE"],
             error_out=False,
         )
@@ -136,14 +142,19 @@ def register_listing_pages(bp: Blueprint, kinds: tuple[ListingKind, ...]) -> Non
             ),
         )
 
+    def count_cached_view(listing_id: int) -> None:
+        with unit_of_work():
+            service.record_published_view(model, listing_id)
+
     @bp.route("/<int:listing_id>")
+    @cached_public_page(on_hit=count_cached_view)
     def detail(listing_id: int) -> str:
         listing = get_visible(listing_id)
         may_edit = can(current_user, Action.EDIT_LISTING, listing)
         published = listing.status is ListingStatus.PUBLISHED
         if published and not may_edit:
             with unit_of_work():
-                service.record_view(listing)
+                service.record_published_view(model, listing.id)
         expired = published and listing.is_expired(utcnow().date())
         return render_template(
             "listings/detail.html",
@@ -262,7 +273,10 @@ def register_listing_pages(bp: Blueprint, kinds: tuple[ListingKind, ...]) -> Non
             abort(404)
         filters = ListingFilter(owner_org_id=current_user.organization_id, all_statuses=True)
         page = db.paginate(
-            listings_query(model, filters),
+            # Each card names its owner and area: loaded with the page, not one query a card.
+            listings_query(model, filters).options(
+                selectinload(model.owner_org), selectinload(model.area)
+            ),
             per_page=current_app.config["ITEMS_PER_PAGE"],
             error_out=False,
         )

@@ -302,9 +302,11 @@ def change_status(
             return request_changes(listing, comment or "", user)
 
 
-def record_view(listing: Listing) -> None:
-    """Count a page view with one UPDATE, so concurrent views are not lost."""
-    model = type(listing)
+def record_published_view(model: type[Listing], listing_id: int) -> None:
+    """Count a page view of a published listing with one UPDATE, so concurrent views are not
+    lost; by id, so a page served from the cache counts without loading the listing."""
     db.session.execute(
-        update(model).where(model.id == listing.id).values(view_count=model.view_count + 1)
+        update(model)
+        .where(model.id == listing_id, model.status == ListingStatus.PUBLISHED)
+        .values(view_count=model.view_count + 1)
     )

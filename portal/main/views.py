@@ -8,11 +8,13 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.main import bp
 from portal.organizations.models import Organization
+from portal.page_cache import cached_public_page
 from portal.taxonomy import service as taxonomy_service
 from portal.taxonomy.models import GREEN_INDUSTRY_TAXONOMY
 
 
 @bp.route("/")
+@cached_public_page()
 def index() -> str:
     org_count = db.session.scalar(select(func.count()).select_from(Organization)) or 0
     return render_template(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -11,11 +9,10 @@ from sqlalchemy import Select, func, select, update
 
 from portal.accounts.models import User
 from portal.extensions import db
-from portal.mail import send_mail
+from portal.mail import Attachment
 from portal.model_mixins import utcnow
+from portal.notifications.jobs import OutgoingMail, mail_after_commit
 from portal.notifications.models import Notification
-
-log = logging.getLogger("portal.notifications")
 
 
 @dataclass(frozen=True)
@@ -26,6 +23,7 @@ class Notice:
     entity_type: str | None = None
     entity_id: int | None = None
     dedupe_key: str | None = None  # same key, same user: sent once
+    attachments: tuple[Attachment, ...] = ()  # for the e-mail only, e.g. an .ics
 
 
 def organization_members(org_id: int) -> list[User]:
@@ -37,10 +35,8 @@ def organization_members(org_id: int) -> list[User]:
 
 
 def notify(users: Iterable[User], notice: Notice) -> list[Notification]:
-    """Add the notice for each user (skipping users who already have its dedupe key) and mail it.
-
-    A mail that cannot be sent is logged, not raised: the in-platform notice is what counts.
-    """
+    """Add the notice for each user (skipping users who already have its dedupe key) and mail
+    it once the caller's transaction commits (portal/notifications/jobs.py)."""
     sent = []
     for user in users:
         if notice.dedupe_key and db.session.scalar(
@@ -60,10 +56,14 @@ def notify(users: Iterable[User], notice: Notice) -> list[Notification]:
         )
         db.session.add(row)
         sent.append(row)
-        try:
-            send_mail(user.email, notice.title, f"{notice.body}\n\n请登录平台查看详情。")
-        except (OSError, smtplib.SMTPException):
-            log.exception("could not mail notice %s to %s", notice.kind, user.email)
+        mail_after_commit(
+            OutgoingMail(
+                user.email,
+                str(notice.title),
+                f"{notice.body}\n\n请登录平台查看详情。",
+                tuple(notice.attachments),
+            )
+        )
     db.session.flush()
     return sent
 

@@ -15,9 +15,11 @@ from portal.api.fields import Field
 from portal.api.pagination import paginated
 from portal.api.routing import ApiRoute, ApiSection, QueryParam, Schema
 from portal.extensions import db
+from portal.organizations.models import CarbonType
 from portal.patents.access import ensure_patent_staff
 from portal.patents.green import inventory
-from portal.patents.landscape import Count, landscape
+from portal.patents.landscape import Count
+from portal.patents.landscape_cache import cached_landscape
 from portal.patents.legal_status import LegalStatus
 from portal.patents.models import ClassificationScheme, Patent
 from portal.patents.query import PatentFilter, parse_filter, patents_query
@@ -41,7 +43,12 @@ PATENT_FIELDS: dict[str, Field] = {
     "patent_type": Field("string", "专利类型", nullable=False),
     "green": Field("boolean", "是否为绿色专利（分类号命中绿色清单）", nullable=False),
     "green_topics": Field("array", "命中的绿色主题名称", nullable=False),
-    "carbon_type": Field("string", "低碳类型：尚未对专利文本分类，恒为 null"),
+    "carbon_type": Field(
+        "string",
+        "低碳类型（按标题与摘要分类）：negative 负碳、zero 零碳、low 低碳、none 非低碳类",
+        enum=tuple(t.value for t in CarbonType),
+    ),
+    "plan_area": Field("string", "规划领域代码（按标题与摘要中的领域关键词），无则为 null"),
 }
 LANDSCAPE_FIELDS: dict[str, Field] = {
     name: Field("array", description, nullable=False, items="object")
@@ -60,6 +67,18 @@ LANDSCAPE_FIELDS["network"] = Field(
     nullable=False,
 )
 LANDSCAPE_FIELDS["total"] = Field("integer", "件数", nullable=False)
+LANDSCAPE_FIELDS["life_cycle"] = Field(
+    "array",
+    "技术生命周期：每个申请年的 year、filings（申请量）、applicants（申请人数）、incomplete",
+    nullable=False,
+    items="object",
+)
+LANDSCAPE_FIELDS["growth"] = Field(
+    "object",
+    "近五个完整年度的申请量复合年增长率：first_year、last_year 与 rows"
+    "（topic 为空表示全部所选专利；first、last 为首末年件数；rate 为小数，首年为 0 时为 null）",
+    nullable=False,
+)
 IMPORT_FIELDS: dict[str, Field] = {
     "imported": Field("integer", "新增专利件数；有被拒行时为 0", nullable=False),
     "merged": Field("integer", "并入文件中另一行或已存专利的行数", nullable=False),
@@ -84,7 +103,8 @@ def serialize_patent(patent: Patent) -> dict[str, Any]:
         "patent_type": patent.patent_type.value,
         "green": patent.is_green,
         "green_topics": [topics[k].name_zh for k in patent.green_topics if k in topics],
-        "carbon_type": None,
+        "carbon_type": patent.carbon_type.value if patent.carbon_type else None,
+        "plan_area": patent.plan_area,
     }
 
 
@@ -118,7 +138,7 @@ def _rows(counts: list[Count]) -> list[dict[str, Any]]:
 
 
 def patent_landscape() -> dict[str, Any]:
-    result = landscape(_filters())
+    result = cached_landscape(_filters())
     return {
         "total": result.total,
         "by_year": _rows(result.by_year),
@@ -129,6 +149,23 @@ def patent_landscape() -> dict[str, Any]:
         "patent_types": _rows(result.patent_types),
         "ipc_groups": _rows(result.ipc_groups),
         "xiamen_share": result.xiamen_share,
+        "life_cycle": [
+            {
+                "year": y.year,
+                "filings": y.filings,
+                "applicants": y.applicants,
+                "incomplete": y.incomplete,
+            }
+            for y in result.life_cycle
+        ],
+        "growth": {
+            "first_year": result.growth_years[0],
+            "last_year": result.growth_years[1],
+            "rows": [
+                {"topic": g.key, "first": g.first, "last": g.last, "rate": g.rate}
+                for g in result.growth
+            ],
+        },
         "network": {
             "nodes": [{"name": n.key, "filings": n.count} for n in result.network_nodes],
             "edges": [
@@ -157,6 +194,11 @@ def import_file() -> tuple[dict[str, Any], int]:
     return body, 422 if report.rejected else 200
 
 
+_TAG_PARAMS = (
+    QueryParam("carbon_type", "string", "低碳类型", tuple(t.value for t in CarbonType)),
+    QueryParam("area", "string", "规划领域代码（如 A01.01）"),
+)
+
 API = ApiSection(
     routes=(
         ApiRoute(
@@ -174,6 +216,7 @@ API = ApiSection(
                 QueryParam("green", "boolean", "只看（或排除）绿色专利"),
                 QueryParam("applicant", "string", "申请人"),
                 QueryParam("status", "string", "法律状态", tuple(s.value for s in LegalStatus)),
+                *_TAG_PARAMS,
             ),
             errors=(401, 403, 422),
         ),
@@ -189,6 +232,7 @@ API = ApiSection(
                 QueryParam("q", "string", "标题、摘要中的词或公开号"),
                 QueryParam("topic", "string", "绿色主题"),
                 QueryParam("applicant", "string", "申请人"),
+                *_TAG_PARAMS,
             ),
             errors=(401, 403, 422),
         ),

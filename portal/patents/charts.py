@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from portal.patents.landscape import Count, Edge
+from portal.patents.landscape import Count, Edge, LifeCycleYear
 
 LABEL_WIDTH = 220
 BAR_HEIGHT = 18
@@ -137,3 +137,48 @@ def network_chart(nodes: list[Count], edges: list[Edge]) -> NetworkChart:
         if (a := placed.get(e.source)) and (b := placed.get(e.target))
     ]  # fmt: skip
     return NetworkChart(NETWORK_SIZE, list(placed.values()), links)
+
+
+@dataclass(frozen=True)
+class CyclePoint:
+    year: int
+    filings: int
+    applicants: int
+    x: float
+    y: float
+    muted: bool  # an incomplete year
+
+
+@dataclass(frozen=True)
+class LifeCycleChart:
+    width: int
+    height: int
+    margin: int
+    points: list[CyclePoint]
+    path: str  # the years joined in order, as SVG polyline points
+    max_filings: int
+    max_applicants: int
+
+
+CYCLE_PLOT = 320
+CYCLE_MARGIN = 50
+
+
+def life_cycle_chart(years: list[LifeCycleYear]) -> LifeCycleChart:
+    """Filings across, applicants up, one point per year joined in time order: a curve moving
+    right and up is a growing field, one turning back left is a maturing or declining one.
+    Years without filings sit at the origin; the template names only years with filings."""
+    peak_filings = max((y.filings for y in years), default=0) or 1
+    peak_applicants = max((y.applicants for y in years), default=0) or 1
+    points = [
+        CyclePoint(
+            y.year, y.filings, y.applicants,
+            CYCLE_MARGIN + CYCLE_PLOT * y.filings / peak_filings,
+            CYCLE_MARGIN / 2 + CYCLE_PLOT * (1 - y.applicants / peak_applicants),
+            y.incomplete,
+        )
+        for y in years
+    ]  # fmt: skip
+    path = " ".join(f"{p.x:.1f},{p.y:.1f}" for p in points)
+    size = CYCLE_PLOT + CYCLE_MARGIN * 2
+    return LifeCycleChart(size, size, CYCLE_MARGIN, points, path, peak_filings, peak_applicants)

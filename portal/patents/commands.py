@@ -1,4 +1,4 @@
-"""`flask --app wsgi patents import FILE | seed | link | retag`: patent data from the shell."""
+"""`flask --app wsgi patents import FILE | seed | link | retag | classify`: the shell side."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from pathlib import Path
 import click
 
 from portal.patents.links import link_technologies, suggest_aliases
-from portal.patents.service import FileRejected, ImportReport, import_patents, retag_all
+from portal.patents.service import (
+    FileRejected,
+    ImportReport,
+    classify_all,
+    import_patents,
+    retag_all,
+)
 from portal.transactions import unit_of_work
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "seed_data" / "patents" / "demo"
@@ -120,3 +126,11 @@ def retag_command() -> None:
     with unit_of_work():
         changed = retag_all()
     click.echo(f"patents whose green topics changed: {changed}")
+
+
+@patents_cli.command("classify")
+def classify_command() -> None:
+    """Recompute the carbon type and plan field of every stored patent from its text."""
+    with unit_of_work():
+        changed = classify_all()
+    click.echo(f"patents whose carbon type or plan field changed: {changed}")

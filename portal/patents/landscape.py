@@ -2,17 +2,36 @@
 
 Plain results (lists of label/count rows) that pages, charts, the API and the CSV use alike.
 Years are application years; the last 18 months are marked incomplete, because patents
-publish about 18 months after filing: a falling last bar is not a collapse.
+publish about 18 months after filing: a falling last bar is not a collapse. Growth rates are
+therefore taken over the last five complete years only.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    text,
+    true,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from portal.extensions import db
 from portal.patents.legal_status import LegalStatus
@@ -23,11 +42,11 @@ from portal.patents.models import (
     PatentClassification,
     PatentType,
 )
-from portal.patents.numbers import ipc_main_group
 from portal.patents.query import PatentFilter, patents_query
 from portal.patents.regions import FUJIAN, XIAMEN
 
 PUBLICATION_LAG_DAYS = 548  # about 18 months
+GROWTH_YEARS = 5  # compound growth from the first to the last of this many complete years
 CHINA = ("CN", "TW", "HK", "MO")
 REGION_LABELS = {
     "xiamen": _l("厦门"),
@@ -53,6 +72,24 @@ class Edge:
     count: int  # patents filed jointly
 
 
+@dataclass(frozen=True)
+class LifeCycleYear:
+    """One point of the technology life cycle: filings against distinct applicants."""
+
+    year: int
+    filings: int
+    applicants: int
+    incomplete: bool
+
+
+@dataclass(frozen=True)
+class Growth:
+    key: str  # a green topic key; "" for all selected patents
+    first: int  # filings in the window's first year
+    last: int  # filings in its last year
+    rate: float | None  # compound annual growth; None where the first year had none
+
+
 @dataclass
 class Landscape:
     total: int
@@ -69,6 +106,9 @@ class Landscape:
     without_year: int = 0
     network_nodes: list[Count] = field(default_factory=list)  # applicants with joint filings
     network_edges: list[Edge] = field(default_factory=list)
+    life_cycle: list[LifeCycleYear] = field(default_factory=list)
+    growth_years: tuple[int, int] = (0, 0)  # first and last year of the growth window
+    growth: list[Growth] = field(default_factory=list)  # all patents first, then by topic
 
     @property
     def xiamen_share(self) -> float:
@@ -93,6 +133,24 @@ def _years(rows: list[tuple[int | None, int]], today: date) -> tuple[list[Count]
     return [Count(str(y), counts.get(y, 0), y >= cutoff) for y in span], missing
 
 
+def growth_window(today: date) -> tuple[int, int]:
+    """The last GROWTH_YEARS complete years (none inside the publication lag) on `today`."""
+    last = incomplete_from(today) - 1
+    return last - GROWTH_YEARS + 1, last
+
+
+def compound_growth(first: int, last: int, years: int) -> float | None:
+    """Annual growth rate that takes `first` to `last` in `years` - 1 steps."""
+    if first <= 0 or years < 2:
+        return None
+    return (last / first) ** (1 / (years - 1)) - 1
+
+
+def _growth(key: str, by_year: Counter[int], window: tuple[int, int]) -> Growth:
+    first, last = by_year[window[0]], by_year[window[1]]
+    return Growth(key, first, last, compound_growth(first, last, window[1] - window[0] + 1))
+
+
 def _ordered(counter: Counter[str], limit: int | None = None) -> list[Count]:
     return [Count(key, n) for key, n in counter.most_common(limit)]
 
@@ -114,99 +172,171 @@ def region_key(country: str, province: str | None, city: str | None, names: list
     return "china" if province else "unknown"
 
 
-def _network(
-    applicants: dict[int, list[str]], spelling: dict[str, str], top: int
-) -> tuple[list[Count], list[Edge]]:
+class _SlashPosition(FunctionElement[int]):
+    """1-based position of the first "/" in a code, 0 where there is none."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(_SlashPosition)
+def _slash_position_sqlite(element: _SlashPosition, compiler: SQLCompiler, **kw: object) -> str:
+    return f"instr({compiler.process(element.clauses, **kw)}, '/')"
+
+
+@compiles(_SlashPosition, "postgresql")
+def _slash_position_postgres(element: _SlashPosition, compiler: SQLCompiler, **kw: object) -> str:
+    return f"strpos({compiler.process(element.clauses, **kw)}, '/')"
+
+
+def _main_group_sql(code: ColumnElement[str]) -> ColumnElement[str]:
+    """numbers.ipc_main_group in SQL: 'H01M 10/0525' -> 'H01M 10/00'; a subclass stays."""
+    slash = _SlashPosition(code)
+    return case((slash > 0, func.substr(code, 1, slash - 1, type_=String) + "/00"), else_=code)
+
+
+def _code_counts(part: ColumnElement[str], selected: ColumnElement[bool], top: int) -> list[Count]:
+    """Patents per IPC group or subclass (a patent with two codes of one group counts once)."""
+    key = part.label("key")
+    rows = db.session.execute(
+        select(key, func.count(func.distinct(PatentClassification.patent_id)).label("n"))
+        .join(Patent, Patent.id == PatentClassification.patent_id)
+        .where(PatentClassification.scheme == ClassificationScheme.IPC, selected)
+        .group_by(key)
+        .order_by(text("n DESC"), key)
+        .limit(top)
+    )
+    return [Count(k, n) for k, n in rows]
+
+
+def _network(selected: ColumnElement[bool], top: int) -> tuple[list[Count], list[Edge]]:
     """Co-applicant network: the `top * 2` strongest pairs of organizations filing together,
     and their members with their filings in the selection."""
-    pairs: Counter[tuple[str, str]] = Counter()
-    filings: Counter[str] = Counter()
-    for keys in applicants.values():
-        unique = sorted(set(keys))
-        filings.update(unique)
-        pairs.update((a, b) for i, a in enumerate(unique) for b in unique[i + 1 :])
-    edges = [Edge(spelling[a], spelling[b], n) for (a, b), n in pairs.most_common(top * 2)]
-    members = {k for (a, b), _ in pairs.most_common(top * 2) for k in (a, b)}
-    nodes = sorted((Count(spelling[k], filings[k]) for k in members), key=lambda c: -c.count)
+    first, second = aliased(PatentApplicant), aliased(PatentApplicant)
+    joint = func.count(func.distinct(first.patent_id)).label("n")
+    pairs = db.session.execute(
+        select(first.normalized_name, second.normalized_name, joint)
+        .join(second, (second.patent_id == first.patent_id)
+              & (first.normalized_name < second.normalized_name))
+        .join(Patent, Patent.id == first.patent_id)
+        .where(selected)
+        .group_by(first.normalized_name, second.normalized_name)
+        .order_by(text("n DESC"), first.normalized_name, second.normalized_name)
+        .limit(top * 2)
+    ).all()  # fmt: skip
+    members = {key for a, b, _ in pairs for key in (a, b)}
+    if not members:
+        return [], []
+    filings = {
+        key: (name, n)
+        for key, name, n in db.session.execute(
+            select(
+                PatentApplicant.normalized_name,
+                func.min(PatentApplicant.name),
+                func.count(func.distinct(PatentApplicant.patent_id)),
+            )
+            .join(Patent, Patent.id == PatentApplicant.patent_id)
+            .where(selected, PatentApplicant.normalized_name.in_(members))
+            .group_by(PatentApplicant.normalized_name)
+        )
+    }
+    edges = [Edge(filings[a][0], filings[b][0], n) for a, b, n in pairs]
+    nodes = sorted((Count(*filings[k]) for k in members), key=lambda c: (-c.count, c.key))
     return nodes, edges
+
+
+def _xiamen_named() -> ColumnElement[bool]:
+    """Some applicant of the patent is named for Xiamen (exports without addresses)."""
+    name = func.upper(PatentApplicant.name)
+    return exists().where(
+        PatentApplicant.patent_id == Patent.id, or_(name.contains("厦门"), name.contains("XIAMEN"))
+    )
 
 
 def landscape(filters: PatentFilter, *, top: int = 15, today: date | None = None) -> Landscape:
     today = today or date.today()
-    ids = patents_query(filters).with_only_columns(Patent.id).order_by(None).subquery()
-    selected = Patent.id.in_(select(ids.c.id))
-    total = db.session.scalar(select(func.count()).select_from(ids)) or 0
+    where = patents_query(filters).whereclause
+    selected: ColumnElement[bool] = where if where is not None else true()
+    total = db.session.scalar(select(func.count(Patent.id)).where(selected)) or 0
     result = Landscape(total)
     if not total:
         return result
 
-    def grouped(column: object) -> list[tuple[object, int]]:
-        rows = db.session.execute(
-            select(column, func.count()).where(selected).group_by(column)  # type: ignore[arg-type]
-        )
-        return [(key, n) for key, n in rows]
+    def grouped(*columns: ColumnElement[object]) -> list[tuple[object, ...]]:
+        rows = db.session.execute(select(*columns, func.count()).where(selected).group_by(*columns))
+        return [tuple(row) for row in rows]
 
     result.by_year, result.without_year = _years(grouped(Patent.application_year), today)  # type: ignore[arg-type]
     result.by_priority_year, _ = _years(grouped(Patent.priority_year), today)  # type: ignore[arg-type]
-    status_counts = dict(grouped(Patent.legal_status))
+    status_counts = dict(grouped(Patent.legal_status))  # type: ignore[arg-type]
     result.legal_status = [
         Count(s.value, status_counts[s]) for s in LegalStatus if s in status_counts
     ]
-    type_counts = dict(grouped(Patent.patent_type))
+    type_counts = dict(grouped(Patent.patent_type))  # type: ignore[arg-type]
     result.patent_types = [Count(t.value, type_counts[t]) for t in PatentType if t in type_counts]
     provinces = Counter({str(p): n for p, n in grouped(Patent.province) if p})
     result.provinces = _ordered(provinces, top)
 
     applicant_rows = db.session.execute(
         select(PatentApplicant.normalized_name, func.min(PatentApplicant.name), func.count())
-        .where(PatentApplicant.patent_id.in_(select(ids.c.id)))
+        .join(Patent, Patent.id == PatentApplicant.patent_id)
+        .where(selected)
         .group_by(PatentApplicant.normalized_name)
         .order_by(func.count().desc(), PatentApplicant.normalized_name)
         .limit(top)
     )
     result.top_applicants = [Count(name, n) for _, name, n in applicant_rows]
-
-    groups: Counter[str] = Counter()
-    subclasses: Counter[str] = Counter()
-    seen: set[tuple[int, str]] = set()
-    code_rows = db.session.execute(
-        select(PatentClassification.patent_id, PatentClassification.code).where(
-            PatentClassification.scheme == ClassificationScheme.IPC,
-            PatentClassification.patent_id.in_(select(ids.c.id)),
-        )
+    result.ipc_groups = _code_counts(_main_group_sql(PatentClassification.code), selected, top)
+    result.ipc_subclasses = _code_counts(
+        func.substr(PatentClassification.code, 1, 4), selected, top
     )
-    for patent_id, code in code_rows:
-        group, subclass = ipc_main_group(code), code[:4]
-        if (patent_id, group) not in seen:
-            seen.add((patent_id, group))
-            groups[group] += 1
-        if (patent_id, subclass) not in seen:
-            seen.add((patent_id, subclass))
-            subclasses[subclass] += 1
-    result.ipc_groups = _ordered(groups, top)
-    result.ipc_subclasses = _ordered(subclasses, top)
+    result.network_nodes, result.network_edges = _network(selected, top)
+
+    regions: Counter[str] = Counter()
+    unaddressed = Patent.province.is_(None)
+    named = case((unaddressed, _xiamen_named()), else_=false())
+    for country, province, city, xiamen, n in grouped(
+        Patent.country, Patent.province, Patent.city, named
+    ):
+        names = ["厦门"] if xiamen else []
+        regions[region_key(country, province, city, names)] += n  # type: ignore[arg-type]
+    result.regions = [Count(key, regions[key]) for key in REGIONS if regions[key]]
 
     topics: Counter[str] = Counter()
-    regions: Counter[str] = Counter()
-    names: dict[int, list[str]] = {}
-    normalized: dict[int, list[str]] = {}
-    spelling: dict[str, str] = {}
-    for patent_id, name, key in db.session.execute(
-        select(PatentApplicant.patent_id, PatentApplicant.name, PatentApplicant.normalized_name)
-        .where(PatentApplicant.patent_id.in_(select(ids.c.id)))
-        .order_by(PatentApplicant.patent_id, PatentApplicant.position)
-    ):
-        names.setdefault(patent_id, []).append(name)
-        normalized.setdefault(patent_id, []).append(key)
-        spelling.setdefault(key, name)
-    result.network_nodes, result.network_edges = _network(normalized, spelling, top)
-    for patent_id, country, province, city, green in db.session.execute(
-        select(Patent.id, Patent.country, Patent.province, Patent.city, Patent.green_topics).where(
-            selected
-        )
-    ):
-        topics.update(green or [])
-        regions[region_key(country, province, city, names.get(patent_id, []))] += 1
+    topic_years: dict[str, Counter[int]] = {}
+    all_years: Counter[int] = Counter()
+    # Few distinct lists of topics occur: count the lists per year, then split them. Grouped
+    # as text: PostgreSQL's json has no equality.
+    for green, year, n in grouped(cast(Patent.green_topics, String), Patent.application_year):
+        keys = json.loads(green) if green else []  # type: ignore[arg-type]
+        for topic in keys:
+            topics[topic] += n  # type: ignore[operator]
+        if year is not None:
+            all_years[year] += n  # type: ignore[index, operator]
+            for topic in keys:
+                topic_years.setdefault(topic, Counter())[year] += n  # type: ignore[index, operator]
     result.topics = _ordered(topics)
-    result.regions = [Count(key, regions[key]) for key in REGIONS if regions[key]]
+    window = result.growth_years = growth_window(today)
+    result.growth = [_growth("", all_years, window)] + [
+        _growth(c.key, topic_years.get(c.key, Counter()), window) for c in result.topics
+    ]
+    result.life_cycle = _life_cycle(result.by_year, selected)
     return result
+
+
+def _life_cycle(by_year: list[Count], selected: ColumnElement[bool]) -> list[LifeCycleYear]:
+    """Filings and distinct (normalized) applicants per application year."""
+    applicants = dict(
+        db.session.execute(
+            select(
+                Patent.application_year, func.count(func.distinct(PatentApplicant.normalized_name))
+            )
+            .join(PatentApplicant, PatentApplicant.patent_id == Patent.id)
+            .where(selected)
+            .group_by(Patent.application_year)
+        ).all()
+    )
+    return [
+        LifeCycleYear(int(c.key), c.count, applicants.get(int(c.key), 0), c.incomplete)
+        for c in by_year
+    ]

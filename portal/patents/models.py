@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.model_mixins import LabelledStrEnum, TimestampMixin, enum_column, utcnow
+from portal.organizations.models import CarbonType
 from portal.patents.legal_status import LegalStatus
 
 if TYPE_CHECKING:
@@ -78,6 +79,9 @@ class Patent(TimestampMixin, db.Model):
     # Green Inventory topic keys its codes match (green.py); empty: not green.
     green_topics: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     is_green: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, index=True)
+    # From the title and abstract (tagging.py); None: not classified yet.
+    carbon_type: Mapped[CarbonType | None] = mapped_column(enum_column(CarbonType), index=True)
+    plan_area: Mapped[str | None] = mapped_column(String(20), index=True)  # a plan field code
     # Where the record came from: export format and file name.
     source: Mapped[str] = mapped_column(String(300), nullable=False, default="")
     is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)

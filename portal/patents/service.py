@@ -28,6 +28,7 @@ from portal.patents.models import (
 )
 from portal.patents.numbers import normalize_name
 from portal.patents.rows import PatentRecord, RowProblem, parse_row
+from portal.patents.tagging import patent_text, tag_texts
 
 MAX_ROWS = 200_000
 CHUNK = 1000
@@ -224,7 +225,21 @@ _NEW_DEFAULTS: dict[str, Any] = {
     "legal_status_source": "",
     "green_topics": [],
     "is_green": False,
+    "carbon_type": None,
+    "plan_area": None,
 }
+
+
+def _text_tags(records: list[PatentRecord], *, stored: bool) -> list[dict[str, Any]]:
+    """Carbon type and plan field of each record; {} for a stored patent the file gives no
+    abstract for: its tags, from the stored abstract, stay."""
+    tags = tag_texts([patent_text(r.title, r.abstract) for r in records])
+    return [
+        {}
+        if stored and r.abstract is None
+        else {"carbon_type": t.carbon_type, "plan_area": t.plan_area}
+        for r, t in zip(records, tags, strict=True)
+    ]
 
 
 def _main_ipc(record: PatentRecord) -> str | None:
@@ -257,9 +272,9 @@ def _write(
     ids = dict(stored)
     for chunk in _chunks(new):
         rows = [
-            {**_NEW_DEFAULTS, **_patent_values(r), "publication_number": r.publication_number,
-             "source": source, "is_demo": is_demo}
-            for r in chunk
+            {**_NEW_DEFAULTS, **_patent_values(r), **tags,
+             "publication_number": r.publication_number, "source": source, "is_demo": is_demo}
+            for r, tags in zip(chunk, _text_tags(chunk, stored=False), strict=True)
         ]  # fmt: skip
         returned = db.session.execute(
             # Core statements on the tables: the ORM's bulk layer costs more than the SQL here.
@@ -276,8 +291,8 @@ def _write(
         db.session.execute(
             update(Patent),
             [
-                {"id": ids[r.publication_number], **_patent_values(r), "source": source}
-                for r in chunk
+                {"id": ids[r.publication_number], **_patent_values(r), **tags, "source": source}
+                for r, tags in zip(chunk, _text_tags(chunk, stored=True), strict=True)
             ],
         )
         _write_children(chunk, ids, replace=True)
@@ -352,3 +367,28 @@ def retag_all(progress: Progress = _no_progress) -> int:
         db.session.execute(update(Patent), changed[start : start + CHUNK])
     db.session.flush()
     return len(changed)
+
+
+def classify_all(progress: Progress = _no_progress) -> int:
+    """Carbon type and plan field of every stored patent from its title and abstract (after
+    the rules or the taxonomy change); returns how many patents changed."""
+    rows = db.session.execute(
+        select(
+            Patent.id, Patent.title, Patent.abstract, Patent.carbon_type, Patent.plan_area
+        ).order_by(Patent.id)
+    ).all()
+    changed = 0
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        tags = tag_texts([patent_text(row.title, row.abstract) for row in chunk])
+        updates = [
+            {"id": row.id, "carbon_type": t.carbon_type, "plan_area": t.plan_area}
+            for row, t in zip(chunk, tags, strict=True)
+            if (row.carbon_type, row.plan_area) != (t.carbon_type, t.plan_area)
+        ]
+        if updates:
+            db.session.execute(update(Patent), updates)
+        changed += len(updates)
+        progress("classify", start + len(chunk), len(rows))
+    db.session.flush()
+    return changed

@@ -21,22 +21,31 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from matching.taxonomy import plan_areas
 from portal.extensions import csrf, db
+from portal.jobs.progress import is_silent
 from portal.model_mixins import utcnow
 from portal.patents import bp
 from portal.patents.access import ensure_patent_staff
-from portal.patents.charts import column_chart, network_chart, row_chart
+from portal.patents.charts import column_chart, life_cycle_chart, network_chart, row_chart
 from portal.patents.export import patents_csv
 from portal.patents.formats import FIELD_LABELS, FORMAT_LABELS
 from portal.patents.forms import PatentImportForm
 from portal.patents.green import inventory
-from portal.patents.landscape import REGION_LABELS, landscape
+from portal.patents.jobs import import_record, queue_patent_import
+from portal.patents.landscape import REGION_LABELS
+from portal.patents.landscape_cache import cached_landscape
 from portal.patents.legal_status import LegalStatus
 from portal.patents.links import confirm_alias, linked_organizations, suggest_aliases
 from portal.patents.models import ApplicantAlias, ClassificationScheme, Patent, PatentType
+from portal.patents.pdf import PdfUnavailable, html_to_pdf
 from portal.patents.query import PatentFilter, parse_filter, patents_query
 from portal.patents.service import FileRejected, import_patents
+from portal.patents.tagging import CARBON_TYPE_LABELS
 from portal.transactions import unit_of_work
+
+# Uploads larger than this import in the background (a 20,000-row CSV is about 7 MB).
+BACKGROUND_CONFIG = "PATENT_BACKGROUND_IMPORT_BYTES"
 
 
 @bp.before_request
@@ -56,11 +65,17 @@ def _topic_names() -> dict[str, str]:
     return {key: topic.name(locale) for key, topic in inventory().topics.items()}
 
 
+def _plan_field_names() -> dict[str, str]:
+    return {a.code: f"{a.code} {a.name}" for a in plan_areas() if a.level == "field"}
+
+
 def _filter_context(filters: PatentFilter) -> dict[str, object]:
     return {
         "filters": filters,
         "topic_names": _topic_names(),
         "statuses": LegalStatus.labels(),
+        "carbon_types": {t.value: label for t, label in CARBON_TYPE_LABELS.items()},
+        "plan_fields": _plan_field_names(),
         "args": {k: v for k, v in request.args.items() if k != "page" and v},
     }
 
@@ -75,7 +90,7 @@ def index() -> str:
 
 def _landscape_context(filters: PatentFilter) -> dict[str, object]:
     """The landscape's counts, charts and labels, shared by the page and the HTML report."""
-    result = landscape(filters)
+    result = cached_landscape(filters)
     topic_names = _topic_names()
     statuses = {k: str(v) for k, v in LegalStatus.labels().items()}
     types = {k: str(v) for k, v in PatentType.labels().items()}
@@ -95,6 +110,8 @@ def _landscape_context(filters: PatentFilter) -> dict[str, object]:
         "result": result,
         "charts": charts,
         "network": network_chart(result.network_nodes, result.network_edges),
+        "life_cycle": life_cycle_chart(result.life_cycle),
+        "growth_labels": {"": _("全部所选专利"), **topic_names},
         "labels": {"statuses": statuses, "types": types, "regions": regions},
         **_filter_context(filters),
     }
@@ -108,13 +125,31 @@ def landscape_page() -> str:
 @bp.route("/landscape/report.html")
 def landscape_report() -> Response:
     """The landscape as one self-contained HTML file (charts inline, nothing fetched)."""
-    page = render_template(
-        "patents/report.html", generated=utcnow(), **_landscape_context(_filters())
-    )
     return Response(
-        page,
+        _report_html(),
         mimetype="text/html",
         headers={"Content-Disposition": "attachment; filename=patent-landscape.html"},
+    )
+
+
+@bp.route("/landscape/report.pdf")
+def landscape_pdf() -> Response:
+    """The HTML report printed to PDF by headless Chromium; 503 where none can print."""
+    try:
+        pdf = html_to_pdf(_report_html(), current_app.config["PATENT_PDF_CHROMIUM"])
+    except PdfUnavailable:
+        current_app.logger.exception("patent landscape PDF failed")
+        abort(503)
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": "attachment; filename=patent-landscape.pdf"},
+    )
+
+
+def _report_html() -> str:
+    return render_template(
+        "patents/report.html", generated=utcnow(), **_landscape_context(_filters())
     )
 
 
@@ -137,11 +172,13 @@ def import_page() -> str | tuple[str, int]:
     report, error = None, None
     if form.validate_on_submit():
         upload = form.file.data
+        data = upload.read()
+        if not form.dry_run.data and len(data) > current_app.config[BACKGROUND_CONFIG]:
+            token = queue_patent_import(upload.filename or "", data, current_user.id)
+            return redirect(url_for(".import_progress", token=token), code=303)  # type: ignore[return-value]
         try:
             with unit_of_work() as session:
-                report = import_patents(
-                    upload.filename or "", upload.read(), dry_run=form.dry_run.data
-                )
+                report = import_patents(upload.filename or "", data, dry_run=form.dry_run.data)
                 if report.rejected or report.dry_run:
                     session.rollback()
         except FileRejected as exc:
@@ -158,6 +195,17 @@ def import_page() -> str | tuple[str, int]:
         field_labels=FIELD_LABELS,
     )
     return (page, 422) if failed else page
+
+
+@bp.route("/import/<token>")
+def import_progress(token: str) -> str:
+    """A background import's progress (the page reloads itself) and, once it ends, its result."""
+    record = import_record(token, current_user.id)
+    if record is None:
+        abort(404)
+    return render_template(
+        "patents/import_progress.html", record=record, interrupted=is_silent(record)
+    )
 
 
 @bp.route("/aliases")
@@ -204,5 +252,7 @@ def detail(publication_number: str) -> str:
         ipc=patent.classifications_of(ClassificationScheme.IPC),
         cpc=patent.classifications_of(ClassificationScheme.CPC),
         green=[topic_names.get(k, k) for k in patent.green_topics],
+        plan_field=_plan_field_names().get(patent.plan_area or ""),
+        carbon_label=CARBON_TYPE_LABELS.get(patent.carbon_type) if patent.carbon_type else None,
         organizations=linked_organizations(patent),
     )

@@ -10,6 +10,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.mail import Attachment
 from portal.roadshows.models import Roadshow, RoadshowStatus
 from portal.roadshows.service import PUBLIC_STATUSES
 from portal.roadshows.times import as_utc, utc_to_local
@@ -51,6 +52,18 @@ def calendar_bytes(roadshows: Sequence[Roadshow], page_url: UrlFor, stamp: datet
         calendar.add_component(_event(roadshow, page_url(roadshow), stamp))
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def page_path(roadshow: Roadshow) -> str:
+    return f"/roadshows/{roadshow.id}"
+
+
+def mail_attachment(roadshow: Roadshow, stamp: datetime) -> Attachment:
+    """The roadshow's .ics for a mail. Its link is the page's path: mails also go out from
+    the worker, outside any request that would know the site's address."""
+    return Attachment(
+        f"roadshow-{roadshow.id}.ics", calendar_bytes([roadshow], page_path, stamp), "text/calendar"
+    )
 
 
 def upcoming_roadshows(now: datetime) -> list[Roadshow]:

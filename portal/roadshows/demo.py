@@ -84,7 +84,10 @@ def _roadshow(broker: User, area: TaxonomyArea, day: datetime, title: str) -> Ro
     service.move_roadshow(broker, roadshow, "open")
     chosen = [slot.technology_id for slot in roadshow.slots]
     for invitee in proposals.propose_invitees(chosen, MIN_SCORE, limit=5):
-        invitations.invite_organization(broker, roadshow, invitee.organization_id, _relative_link)
+        if invitee.accounts:  # seeded organizations mostly have nobody to invite
+            invitations.invite_organization(
+                broker, roadshow, invitee.organization_id, _relative_link
+            )
     return roadshow
 
 
@@ -104,8 +107,11 @@ def _hold(broker: User, roadshow: Roadshow, members: list[User]) -> None:
             meetings.Grid(15, 4, roadshow.ends_at - timedelta(hours=1), roadshow.ends_at),
         )
         presenters = {m.organization_id: m for m in members}
+        others = [t for t in talks if t.technology.owner_org_id != enterprise.organization_id]
+        # A talk whose team has a demo account can accept the meeting, so one is held.
         talk = next(
-            (t for t in talks if t.technology.owner_org_id != enterprise.organization_id), None
+            (t for t in others if t.technology.owner_org_id in presenters),
+            others[0] if others else None,
         )
         if talk is not None:
             meeting = meetings.request_meeting(

@@ -25,6 +25,7 @@ from portal.extensions import db
 from portal.model_mixins import utcnow
 from portal.notifications.service import Notice, notify, organization_members
 from portal.organizations.models import Organization
+from portal.roadshows.calendar import mail_attachment
 from portal.roadshows.models import (
     InvitationState,
     Roadshow,
@@ -66,6 +67,7 @@ def invite_organization(
         )
     )
     created = []
+    calendar_file = mail_attachment(roadshow, utcnow())
     for member in members:
         if member.email in invited:
             continue
@@ -93,6 +95,7 @@ def invite_organization(
                 "roadshow",
                 roadshow.id,
                 dedupe_key=f"roadshow-invitation:{invitation.id}",
+                attachments=(calendar_file,),
             ),
         )
         created.append(invitation)

@@ -6,7 +6,9 @@ needs and how well they match count), with the number and the best score shown.
 
 Organizations to invite: owners of open needs whose stored match with a chosen technology
 scores at least ROADSHOW_INVITE_MIN_SCORE, each with the needs and technologies that make it a
-fit and the match explanation; the presenting organizations themselves are left out.
+fit and the match explanation; the presenting organizations themselves are left out. Each
+says how many platform accounts it has: invitations go to accounts, so one without any can be
+shown but not invited.
 
 Nothing is recomputed here: two grouped queries over `matches`, so the answer stays quick at
 catalogue scale (see benchmarks/roadshow_proposals_bench.py).
@@ -21,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
+from portal.accounts.models import User
 from portal.extensions import db
 from portal.listings.models import ListingStatus, Need, Technology
 from portal.matches.models import Match, MatchState
@@ -64,6 +67,7 @@ class ProposedInvitee:
     organization: str
     score: float  # its best match
     reasons: list[FitReason] = field(default_factory=list)
+    accounts: int = 0  # active members, who would receive the invitation
 
     @property
     def need_ids(self) -> list[int]:
@@ -92,6 +96,11 @@ class Proposals:
             "technologies": [item.to_dict() for item in self.technologies],
             "invitees": [item.to_dict() for item in self.invitees],
         }
+
+    @property
+    def invitable(self) -> list[ProposedInvitee]:
+        """The proposed organizations with someone to send the invitation to."""
+        return [invitee for invitee in self.invitees if invitee.accounts]
 
 
 def _open_need(today: date) -> ColumnElement[bool]:
@@ -204,8 +213,20 @@ def propose_invitees(
                 need_id, need_title, tech_id, tech_title, round(float(score), 4), explanation or {}
             )
         )
-    ranked = sorted(invitees.values(), key=lambda item: (-item.score, -len(item.reasons)))
-    return ranked[:limit]
+    ranked = sorted(invitees.values(), key=lambda item: (-item.score, -len(item.reasons)))[:limit]
+    accounts = dict(
+        db.session.execute(
+            select(User.organization_id, func.count(User.id))
+            .where(
+                User.organization_id.in_([item.organization_id for item in ranked]),
+                User.active.is_(True),
+            )
+            .group_by(User.organization_id)
+        ).all()
+    )
+    for invitee in ranked:
+        invitee.accounts = accounts.get(invitee.organization_id, 0)
+    return ranked
 
 
 def roadshow_proposals(

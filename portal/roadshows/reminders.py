@@ -2,9 +2,9 @@
 
 - pending invitees, ROADSHOW_INVITATION_REMINDER_DAYS before the registration deadline;
 - registered people, ROADSHOW_EVENT_REMINDER_HOURS before the start (e.g. 72 and 2 hours),
-  with the agenda and the calendar link. Each reminder goes once (a dedupe key per
-  registration and offset); when a run comes late, only the nearest due reminder goes, so
-  nobody gets the three-day note after the two-hour one.
+  with the agenda, the calendar link and the .ics attached to the mail. Each reminder goes
+  once (a dedupe key per registration and offset); when a run comes late, only the nearest
+  due reminder goes, so nobody gets the three-day note after the two-hour one.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.notifications.service import Notice, notify
+from portal.roadshows.calendar import mail_attachment
 from portal.roadshows.invitations import remind_pending_invitees
 from portal.roadshows.models import (
     RegistrationState,
@@ -71,6 +72,7 @@ def remind_registered(now: datetime, hours_before: Sequence[int]) -> int:
             "roadshow",
             roadshow.id,
             dedupe_key=f"roadshow-reminder:{registration.id}:{nearest}h",
+            attachments=(mail_attachment(roadshow, now),),
         )
         sent += len(notify([registration.user], notice))
     return sent

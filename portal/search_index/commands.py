@@ -101,8 +101,14 @@ def status_command() -> None:
     show_default=True,
 )
 @click.option("--limit", type=click.IntRange(min=1), help="Use only the first N papers.")
-def evaluate_command(backend_name: str, limit: int | None) -> None:
-    """Recall@10 and MRR on the CSL abstracts (title and keywords -> abstract), per mode.
+@click.option(
+    "--split",
+    type=click.Choice(["calibration", "test"]),
+    help="Only this half of each query set (CSL: odd / even papers); both by default.",
+)
+def evaluate_command(backend_name: str, limit: int | None, split: str | None) -> None:
+    """Recall@10 and MRR per mode: short queries (CSL title and keywords -> abstract) and long
+    ones (problem-voiced needs -> the demo catalogue).
 
     Runs on a scratch index (a temporary file, or Elasticsearch indices under a throw-away
     prefix), so the portal's own indices are not touched.
@@ -121,7 +127,10 @@ def evaluate_command(backend_name: str, limit: int | None) -> None:
                 f"{setting(app, 'SEARCH_INDEX_PREFIX', 'lowcarbon-')}eval-{uuid.uuid4().hex[:6]}-"
             )
             backend = ElasticsearchBackend(url, embedder, index_prefix=prefix)
-        click.echo(f"{len(papers)} CSL papers, embedder {embedder.name}, backend {backend.name}")
+        click.echo(
+            f"{len(papers)} CSL papers and the problem-voiced needs, "
+            f"embedder {embedder.name}, backend {backend.name}"
+        )
         started = time.perf_counter()
         try:
             with click.progressbar(length=1, label="evaluating") as bar:
@@ -130,7 +139,7 @@ def evaluate_command(backend_name: str, limit: int | None) -> None:
                     bar.length = todo
                     bar.update(done - bar.pos)
 
-                rows = evaluate_backend(backend, papers, progress=progress)
+                rows = evaluate_backend(backend, papers, split=split, progress=progress)
         finally:
             if isinstance(backend, ElasticsearchBackend):
                 backend.drop_all()

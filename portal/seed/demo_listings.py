@@ -10,8 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -69,11 +72,25 @@ def _input_values(kind: ListingKind, row: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _stagger_publication(listings: list[tuple[Any, str]]) -> None:
+    """Publication times an hour apart, taking each plan field in turn: the newest-first
+    catalogue then opens on the catalogue's breadth instead of one file's last category."""
+    by_field: dict[str, list[Any]] = defaultdict(list)
+    for listing, area_code in listings:
+        by_field[area_code.split(".")[0]].append(listing)
+    turns = zip_longest(*(by_field[code] for code in sorted(by_field)))
+    in_turn = [listing for turn in turns for listing in turn if listing is not None]
+    now = utcnow()
+    for hours, listing in enumerate(in_turn):
+        listing.published_at = now - timedelta(hours=hours)
+
+
 def load_demo_listings(demo_dir: Path) -> DemoLoadReport:
     """Add missing demo listings from the files of `demo_dir` that exist; callers commit."""
     report = DemoLoadReport()
     orgs = {org.name: org for org in db.session.scalars(select(Organization))}
     today = utcnow().date()
+    added_listings: list[tuple[Any, str]] = []
     for filename, kind in DEMO_FILES:
         path = demo_dir / filename
         if not path.exists():
@@ -108,7 +125,9 @@ def load_demo_listings(demo_dir: Path) -> DemoLoadReport:
                 listing.kind = kind.value
             db.session.add(listing)
             known.add((listing.title, owner.id))
+            added_listings.append((listing, row.get("area") or ""))
             added += 1
         report.added[filename] = added
+    _stagger_publication(added_listings)
     db.session.flush()
     return report

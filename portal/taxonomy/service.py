@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.taxonomy.models import PLAN_TAXONOMY, TaxonomyArea
@@ -15,6 +16,8 @@ def roots(taxonomy: str) -> list[TaxonomyArea]:
             select(TaxonomyArea)
             .where(TaxonomyArea.taxonomy == taxonomy, TaxonomyArea.parent_id.is_(None))
             .order_by(TaxonomyArea.position, TaxonomyArea.code)
+            # Pages list each root's children (the area filter): one query, not one per root.
+            .options(selectinload(TaxonomyArea.children))
         )
     )
 

@@ -29,7 +29,8 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
+# One seeded portal for the whole e2e session: seeding the demo data is the slow part.
+@pytest.fixture(scope="session")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     tmp: Path = tmp_path_factory.mktemp("live")
     app = app_with(
@@ -44,7 +45,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     yield app
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def base_url(live_app: Flask) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -53,7 +54,7 @@ def base_url(live_app: Flask) -> Iterator[str]:
     server.shutdown()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.browsing import log_in
+
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page, base_url: str, email: str, password: str = "Demo@2026") -> None:  # noqa: ANN001
-    page.goto(f"{base_url}/auth/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.click("input[type=submit], button[type=submit] >> nth=-1")
 
 
 def test_register_then_broker_verifies(page, base_url: str) -> None:  # noqa: ANN001

@@ -1,4 +1,6 @@
+import json
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -201,3 +203,42 @@ def test_shared_terms_leave_out_words_common_to_the_catalogue():
     need = NeedProfile("n1", "储能电池采购", "采购储能电池产品，要求技术成熟。")
     terms = rank_technologies_for_need(need, [technology])[0].explanation.terms
     assert "储能电池" in terms and not {"产品", "要求", "技术"} & set(terms)
+
+
+DEMO = Path(__file__).resolve().parents[2] / "seed_data" / "demo"
+
+
+def demo_listings(file_name: str) -> list[dict]:
+    with (DEMO / file_name).open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def demo_technology(item: dict) -> TechnologyProfile:
+    """A demo catalogue item as the portal profiles it (title, four texts, keywords)."""
+    fields = ("summary", "description", "advantages", "application_scenarios")
+    text = " ".join(item[f] for f in fields if item.get(f))
+    return TechnologyProfile(item["title"], item["title"], text, terms=item.get("keywords") or [])
+
+
+@pytest.fixture(scope="module")
+def footprint_case() -> tuple[NeedProfile, list[TechnologyProfile]]:
+    """The demo need for product carbon-footprint labels against the whole demo catalogue (412
+    items, so BM25's term weights are the portal's): the 3 MW and 5 MW wind turbines share only
+    产品碳足迹 with it."""
+    need = next(n for n in demo_listings("needs.jsonl") if n["title"] == "运动用品碳足迹标签")
+    items = demo_listings("technologies.jsonl") + demo_listings("products.jsonl")
+    catalogue = [demo_technology(item) for item in items]
+    return NeedProfile("footprint", need["title"], need["description"]), catalogue
+
+
+def test_one_shared_term_is_not_a_full_lexical_match(footprint_case):
+    need, catalogue = footprint_case
+    index = build_index(catalogue)
+    parts = candidate_parts(need, index)
+    turbines = [i for i, t in enumerate(catalogue) if "风力发电机组" in t.title]
+    best_only = parts.lexical(MatchWeights(lexical_floor=0.0))
+    assert all(best_only[i] == pytest.approx(1.0) for i in turbines)  # the old normalization
+    lexical = parts.lexical(MatchWeights())
+    assert all(lexical[i] < 0.7 for i in turbines)
+    assert parts.word.own > parts.word.best > 0 and parts.char.own > parts.char.best > 0
+

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from search.backend import RankedBackend
+from search.analysis import query_terms
+from search.backend import VECTOR_CANDIDATES, RankedBackend
 from search.documents import (
     IndexOfAnotherDatabase,
     InvalidSearchRequest,
@@ -13,6 +14,7 @@ from search.documents import (
     UnknownFilter,
 )
 from search.embedded import EmbeddedBackend
+from search.hybrid import lexical_weight, weighted_rank_fusion
 
 CATALOGUE = [
     SearchDocument(
@@ -141,6 +143,18 @@ def test_page_beyond_the_end_is_empty_not_an_error(loaded):
 def test_every_mode_ranks_the_obvious_match_first(loaded, mode):
     result = loaded.search(SearchQuery("钠离子电池储能", mode=mode))
     assert keys(result)[0] == ("technology", 2)
+
+
+@pytest.mark.parametrize(
+    "text", ["光伏", "我们厂区屋顶面积很大，电费占成本三成，想装一套自己发电的系统并且能智能运维"]
+)
+def test_hybrid_fuses_the_lexical_and_vector_rankings_with_the_share_of_its_length(loaded, text):
+    def ranked(mode):
+        return keys(loaded.search(SearchQuery(text, mode=mode, per_page=VECTOR_CANDIDATES)))
+
+    share = lexical_weight(len(query_terms(text).words))
+    fused = [key for key, _ in weighted_rank_fusion(ranked("lexical"), ranked("vector"), share)]
+    assert ranked("hybrid") == fused[:VECTOR_CANDIDATES]
 
 
 def test_reindex_replaces_a_type(loaded):

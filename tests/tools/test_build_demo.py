@@ -226,11 +226,14 @@ def test_products(built: Path) -> None:
         ("厦门乙空调有限公司", "节能空调"), ("福州丙纸业有限公司", "再生纸"),
         ("江苏丁电池有限公司", "锂电池")]
     assert items[0] == {
-        "demo": True, "kind": "product", "title": "节能空调", "summary": "能效达到1级。",
+        "demo": True, "kind": "product", "title": "节能空调",
+        "summary": "节能空调（型号 KF-1），房间空气调节器类绿色设计产品，"
+                   "列入工业和信息化部绿色设计产品名单（第2批）。",
         "description": "能效达到1级。噪声低。", "keywords": ["房间空气调节器", "型号 KF-1"],
         "owner": "厦门乙空调有限公司", "area": "A01.06", "trl": 9, "ip_status": None,
         "transfer_modes": ["service"], "price_min": None, "price_max": None, "advantages": "",
-        "application_scenarios": "", "maturity_evidence": "《评价技术规范 空调》",
+        "application_scenarios": "",
+        "maturity_evidence": "《评价技术规范 空调》。能效达到1级。噪声低。",
         "source": "工业和信息化部绿色设计产品名单（第2批）序号1",
     }
     assert items[1]["keywords"] == ["再生纸"] and items[1]["area"] == "A02.02"

@@ -6,7 +6,7 @@ import csv
 import re
 from pathlib import Path
 
-from .common import MIIT, batch_label, catalogue_item, clean_list_text, is_xiamen, split_sentences
+from .common import MIIT, batch_label, catalogue_item, clean_list_text, is_xiamen
 
 # Product categories (种类) outside Fujian that are taken to widen the energy side of
 # the demo catalogue.
@@ -95,15 +95,22 @@ def product_source(row: dict[str, str]) -> str:
     return f"{MIIT}绿色设计产品名单（{batch_label(row['批次'])}）序号{row['序号']}"
 
 
+def product_summary(title: str, model: str, category: str, row: dict[str, str]) -> str:
+    """The product's own name, model and listing: what tells one product from its neighbours."""
+    named = f"{title}（型号 {model}）" if model and model != "-" else title
+    batch = batch_label(row["批次"])
+    return f"{named}，{category}类绿色设计产品，列入{MIIT}绿色设计产品名单（{batch}）。"
+
+
 def product_from_row(row: dict[str, str]) -> dict[str, object]:
     highlights = clean_list_text(row["绿色设计亮点"])
     category = product_category(row["种类"])
     model = row["产品型号"].strip()
-    sentences = split_sentences(highlights)
+    title = row["产品名称"].strip()
     return catalogue_item(
         "product",
-        title=row["产品名称"].strip(),
-        summary=sentences[0] if sentences else highlights,
+        title=title,
+        summary=product_summary(title, model, category, row),
         description=highlights,
         keywords=[category] + ([f"型号 {model}"] if model and model != "-" else []),
         owner=row["企业名称"].strip(),
@@ -115,7 +122,10 @@ def product_from_row(row: dict[str, str]) -> dict[str, object]:
         price_max=None,
         advantages="",
         application_scenarios="",
-        maturity_evidence=clean_list_text(row["适用评价标准"]),
+        # The highlights are the category's evaluation criteria, shared by every product of
+        # the category, so they are evidence of maturity rather than this product's summary.
+        maturity_evidence="。".join(
+            part for part in (clean_list_text(row["适用评价标准"]), highlights) if part),
         source=product_source(row),
     )
 

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from portal.domain_errors import Refusal
 from portal.extensions import db
 from portal.model_mixins import utcnow
+from portal.page_actions import commit_or_report
 from portal.roadshows import bp, invitations, proposals, registrations, service
 from portal.roadshows.forms import ConfirmForm, ResponseForm
 from portal.security import Action, ensure
@@ -52,7 +53,7 @@ def invite_all(roadshow_id: int) -> Response:
         proposed = proposals.roadshow_proposals(
             roadshow, current_app.config["ROADSHOW_INVITE_MIN_SCORE"]
         )
-        _invite(roadshow_id, [invitee.organization_id for invitee in proposed.invitees])
+        _invite(roadshow_id, [invitee.organization_id for invitee in proposed.invitable])
     return redirect(url_for("roadshows.invitations_page", roadshow_id=roadshow_id))
 
 
@@ -77,17 +78,13 @@ def _answer(invitation_id: int | None, secret: str | None) -> Response | None:
         invitation = invitations.invitation_for_link(secret, current_user)
     else:
         invitation = invitations.get_invitation(invitation_id or 0)
-    try:
+
+    def answer() -> object:
         if form.accept.data == "1":
-            registrations.accept_invitation(current_user, invitation, utcnow())
-        else:
-            invitations.respond(current_user, invitation, accept=False)
-    except Refusal as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("感谢回复"), "success")
+            return registrations.accept_invitation(current_user, invitation, utcnow())
+        return invitations.respond(current_user, invitation, accept=False)
+
+    commit_or_report(answer, _("感谢回复"))
     return redirect(url_for("roadshows.detail", roadshow_id=invitation.roadshow_id))
 
 

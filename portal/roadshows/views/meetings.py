@@ -9,8 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from portal.domain_errors import Refusal
-from portal.extensions import db
+from portal.page_actions import commit_or_report
 from portal.roadshows import bp, meetings, service
 from portal.roadshows.forms import (
     BookingForm,
@@ -26,17 +25,6 @@ from portal.security import Action, can
 
 def _page(roadshow: Roadshow) -> Response:
     return redirect(url_for("roadshows.meetings_page", roadshow_id=roadshow.id))
-
-
-def _done(message: str) -> None:
-    """Commit what the caller's service call changed and say so."""
-    db.session.commit()
-    flash(message, "success")
-
-
-def _refused(exc: Refusal) -> None:
-    db.session.rollback()
-    flash(" ".join([exc.message, *exc.fields.values()]), "danger")
 
 
 def _request_form(roadshow: Roadshow) -> MeetingRequestForm:
@@ -64,16 +52,13 @@ def meetings_page(roadshow_id: int) -> str | Response:
     roadshow = service.get_roadshow(roadshow_id, current_user)
     may_manage = can(current_user, Action.MANAGE_ROADSHOWS, roadshow)
     form = _request_form(roadshow)
-    if form.validate_on_submit():
-        try:
-            meetings.request_meeting(
-                current_user, roadshow, int(form.technology_id.data), form.message.data or ""
-            )
-        except Refusal as exc:
-            _refused(exc)
-        else:
-            _done(_("已发送洽谈预约"))
-            return _page(roadshow)
+    if form.validate_on_submit() and commit_or_report(
+        lambda: meetings.request_meeting(
+            current_user, roadshow, int(form.technology_id.data), form.message.data or ""
+        ),
+        _("已发送洽谈预约"),
+    ):
+        return _page(roadshow)
     grid_form = MeetingGridForm(obj=roadshow)
     if roadshow.meetings_from is not None:
         grid_form.meetings_from.data = utc_to_local(roadshow.meetings_from).replace(tzinfo=None)
@@ -109,12 +94,9 @@ def meeting_grid(roadshow_id: int) -> Response:
             starts_at=local_to_utc(form.meetings_from.data),
             ends_at=local_to_utc(form.meetings_until.data),
         )
-        try:
-            meetings.set_grid(current_user, roadshow, grid)
-        except Refusal as exc:
-            _refused(exc)
-        else:
-            _done(_("洽谈时段已保存"))
+        commit_or_report(
+            lambda: meetings.set_grid(current_user, roadshow, grid), _("洽谈时段已保存")
+        )
     else:
         flash(_("请检查洽谈时段的填写"), "danger")
     return _page(roadshow)
@@ -127,12 +109,10 @@ def answer_meeting(roadshow_id: int, meeting_id: int) -> Response:
     meeting = meetings.get_meeting(roadshow, meeting_id)
     form = ResponseForm()
     if form.validate_on_submit():
-        try:
-            meetings.answer_meeting(current_user, meeting, accept=form.accept.data == "1")
-        except Refusal as exc:
-            _refused(exc)
-        else:
-            _done(_("感谢回复"))
+        commit_or_report(
+            lambda: meetings.answer_meeting(current_user, meeting, accept=form.accept.data == "1"),
+            _("感谢回复"),
+        )
     return _page(roadshow)
 
 
@@ -143,16 +123,14 @@ def book_meeting(roadshow_id: int, meeting_id: int) -> Response:
     meeting = meetings.get_meeting(roadshow, meeting_id)
     form = _booking_form(roadshow)
     if form.validate_on_submit():
-        try:
+
+        def book() -> object:
             if form.starts_at.data and form.table.data:
                 starts_at = datetime.fromisoformat(form.starts_at.data)
-                meetings.book(current_user, meeting, starts_at, form.table.data)
-            else:
-                meetings.book_first_free(current_user, meeting)
-        except Refusal as exc:
-            _refused(exc)
-        else:
-            _done(_("已安排洽谈"))
+                return meetings.book(current_user, meeting, starts_at, form.table.data)
+            return meetings.book_first_free(current_user, meeting)
+
+        commit_or_report(book, _("已安排洽谈"))
     return _page(roadshow)
 
 
@@ -162,10 +140,5 @@ def meeting_held(roadshow_id: int, meeting_id: int) -> Response:
     roadshow = service.get_roadshow(roadshow_id, current_user)
     meeting = meetings.get_meeting(roadshow, meeting_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            meetings.mark_held(current_user, meeting)
-        except Refusal as exc:
-            _refused(exc)
-        else:
-            _done(_("已标记为已举行"))
+        commit_or_report(lambda: meetings.mark_held(current_user, meeting), _("已标记为已举行"))
     return _page(roadshow)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from portal.domain_errors import Refusal
 from portal.extensions import db
+from portal.page_actions import commit_or_report
 from portal.roadshows import bp, feedback, funnel, service
 from portal.roadshows.forms import FeedbackForm
 from portal.roadshows.models import Roadshow
@@ -25,21 +25,17 @@ def feedback_page(roadshow_id: int) -> str | Response:
     roadshow = service.get_roadshow(roadshow_id, current_user)
     form = FeedbackForm()
     if form.validate_on_submit():
-        try:
-            feedback.give_feedback(
+        commit_or_report(
+            lambda: feedback.give_feedback(
                 current_user,
                 roadshow,
                 int(form.slot_id.data) if form.slot_id.data.isdigit() else 0,
                 form.interest.data,
                 int(form.rating.data),
                 form.comment.data or "",
-            )
-        except Refusal as exc:
-            db.session.rollback()
-            flash(" ".join([exc.message, *exc.fields.values()]), "danger")
-        else:
-            db.session.commit()
-            flash(_("感谢您的评价"), "success")
+            ),
+            _("感谢您的评价"),
+        )
         return redirect(url_for("roadshows.feedback_page", roadshow_id=roadshow.id))
     return render_template(
         "roadshows/feedback.html",

@@ -14,6 +14,7 @@ from portal.domain_errors import Refusal
 from portal.extensions import db
 from portal.forms_common import show_errors
 from portal.model_mixins import utcnow
+from portal.page_actions import commit_or_report
 from portal.roadshows import bp, exports, registrations, service
 from portal.roadshows.forms import ConfirmForm, HandEntryForm
 from portal.roadshows.models import RegistrationState, Roadshow
@@ -55,17 +56,15 @@ def _own_change(roadshow_id: int, change: str) -> Response:
     mine = registrations.registration_of(roadshow, current_user)
     if mine is None or not ConfirmForm().validate_on_submit():
         return _back(roadshow)
-    try:
-        if change == "cancel":
-            registrations.cancel(current_user, mine, utcnow())
-        else:
-            registrations.confirm_offer(current_user, mine, utcnow())
-    except Refusal as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return _back(roadshow)
-    db.session.commit()
-    flash(_("已取消报名") if change == "cancel" else _("已确认，名额为您保留"), "success")
+    if change == "cancel":
+        commit_or_report(
+            lambda: registrations.cancel(current_user, mine, utcnow()), _("已取消报名")
+        )
+    else:
+        commit_or_report(
+            lambda: registrations.confirm_offer(current_user, mine, utcnow()),
+            _("已确认，名额为您保留"),
+        )
     return _back(roadshow)
 
 
@@ -127,14 +126,9 @@ def cancel_for(roadshow_id: int, registration_id: int) -> Response:
     roadshow = _managed(roadshow_id)
     registration = registrations.get_registration(roadshow, registration_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            registrations.cancel(current_user, registration, utcnow())
-        except Refusal as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("已取消报名"), "success")
+        commit_or_report(
+            lambda: registrations.cancel(current_user, registration, utcnow()), _("已取消报名")
+        )
     return redirect(url_for("roadshows.registrations_page", roadshow_id=roadshow.id))
 
 

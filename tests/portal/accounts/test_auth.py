@@ -238,6 +238,20 @@ def test_forms_need_a_csrf_token(app: Flask, client: FlaskClient, people: dict) 
     assert "安全令牌" in response.get_data(as_text=True)
 
 
+def test_only_a_signed_in_users_locale_switch_needs_a_csrf_token(
+    app: Flask, client: FlaskClient, auth: AuthActions, people: dict
+) -> None:
+    """A visitor's switch changes only their session (so visitors' pages carry no token and
+    can be cached); a signed-in user's is stored on the account, so it is checked."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert client.post("/auth/locale/en", data={"next": "/"}).status_code == 302
+    app.config["WTF_CSRF_ENABLED"] = False
+    auth.login("researcher@test.xm")
+    app.config["WTF_CSRF_ENABLED"] = True
+    refused = client.post("/auth/locale/en", data={"next": "/"})
+    assert refused.status_code == 400 and people["researcher"].locale != "en"
+
+
 def test_session_cookie_flags(client: FlaskClient, auth: AuthActions, people: dict) -> None:
     response = auth.login("researcher@test.xm")
     cookie = response.headers["Set-Cookie"]

@@ -7,11 +7,9 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from matching.carbon_data import labeled_examples
-from portal import PROJECT_ROOT
+from matching.carbon_data import LABELED_FILE, TEST, labeled_split
 from portal.accounts.models import User
 from portal.classification import service
-from portal.classification.commands import OWN_EXAMPLES
 from portal.organizations.models import CarbonType
 from tests.factories import CARBON_SINK, SOLAR, org_of, publish_item
 
@@ -84,13 +82,12 @@ def test_evaluate_refuses_a_file_without_labels(
     assert missing.exit_code != 0
 
 
-def test_evaluate_on_the_classifiers_own_examples_leaves_each_out(
+def test_evaluate_measures_the_test_split_and_the_plan_fields(
     app: Flask, runner: FlaskCliRunner
 ) -> None:
-    own = OWN_EXAMPLES.relative_to(PROJECT_ROOT)
-    result = runner.invoke(args=["classify", "evaluate", str(own)])
+    result = runner.invoke(args=["classify", "evaluate"])
     assert result.exit_code == 0, result.output
-    assert "the labeled examples (leave-one-out)" in result.output
-    assert f"carbon type: {len(labeled_examples())} texts" in result.output
-    # a text voting for its own label would score every example; leaving it out cannot
-    assert "accuracy 1.000" not in result.output
+    assert f"carbon type on {LABELED_FILE}" in result.output
+    assert f"carbon type: {len(labeled_split(TEST))} texts" in result.output
+    assert "recall per label: low " in result.output and "negative " in result.output
+    assert "plan field on " in result.output and "top-3 " in result.output

@@ -213,3 +213,37 @@ def test_classification_services_flush_and_leave_the_commit_to_the_caller(
     db.session.rollback()
     assert db.session.get(type(org), org_id).carbon_type is CarbonType.ZERO
     assert len(_audit("organization.carbon_override")) == 1
+
+
+# Two product firms of the MIIT green-design list (seed_data/orgs/product_firms.json): their
+# products' highlights are about recyclable materials, which must not make a PV or wind firm 低碳.
+PV_MODULE = {
+    "title": "DeepBlue3.0 双玻组件",
+    "summary": "产品的综合可再生利用率≥90%，其中玻璃可再生利用率不小于98%，"
+    "包装材料可回收利用率≥95%，晶硅组件项目平均综合能耗＜4万kWh/MW，薄膜光伏组件平均综合能耗＜50万kWh/M。",
+    "keywords": ["光伏组件", "型号 JAM72D30-535/MB"],
+}
+WIND_TURBINE = {
+    "title": "3MW型风力发电机组",
+    "summary": "采用增速齿轮箱，多级同步发电机，全容量变流等设计，原材料可回收利用率≥86%，"
+    "风能转化为机械能的传动效率≥46.6%，机组可利用率≥99%，产品碳足迹≤0.0387 kg/kW·h（CO 当量）2",
+    "keywords": ["齿轮传动风力发电机组", "型号 3MW系列"],
+}
+
+
+@pytest.mark.parametrize("product", [PV_MODULE, WIND_TURBINE])
+def test_solar_and_wind_product_firms_are_zero_carbon(
+    app: Flask, people: dict[str, User], product: dict[str, object]
+) -> None:
+    researcher, broker = people["researcher"], people["broker"]
+    org = org_of(researcher)
+    org.description = "有产品列入工业和信息化部绿色设计产品名单（2021年度），地区：浙江。"
+    publish_item(researcher, broker, product)
+    publish_item(researcher, broker, {**product, "title": f"{product['title']}（双面）"})
+
+    result = service.classify_organization_carbon(org)
+
+    assert result.carbon_type is CarbonType.ZERO
+    item = org.carbon_type_basis["computed"]["items"][0]
+    assert item["carbon_type"] == "zero"
+    assert any(reason.startswith("规则：名称命中零碳关键词") for reason in item["reasons"])

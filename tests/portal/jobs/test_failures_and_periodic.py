@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import timedelta
 
 from flask import Flask
@@ -10,6 +12,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.extensions import db
+from portal.imports.jobs import clean_stale_uploads, upload_folder
 from portal.jobs import task
 from portal.jobs.builtin import send_expiry_reminders
 from portal.jobs.models import JobFailure
@@ -91,3 +94,15 @@ def test_expiry_reminders_run_twice_send_once(
     )
     assert sent == len(people["researcher"].organization.members)
     assert not huey.is_locked("expiry-reminders")  # the lock is released after each run
+
+
+def test_the_hourly_clean_up_removes_only_stale_uploads(app: Flask) -> None:
+    folder = upload_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    stale, fresh = folder / "old.upload", folder / "new.upload"
+    for path in (stale, fresh):
+        path.write_bytes(b"title\n")
+    day_and_a_bit_ago = time.time() - 90_000
+    os.utime(stale, (day_and_a_bit_ago, day_and_a_bit_ago))
+    clean_stale_uploads.call_local()
+    assert not stale.exists() and fresh.exists()

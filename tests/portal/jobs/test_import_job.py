@@ -7,6 +7,7 @@ import time
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
@@ -115,3 +116,18 @@ def test_an_import_killed_half_way_keeps_nothing_and_can_be_confirmed_again(
     client.post(f"/imports/{token}/confirm")  # the upload is still there
     run_queued()
     assert technology_count() == 3
+
+
+def test_the_worker_writes_the_reasons_in_the_uploaders_language(
+    app: Flask, client: FlaskClient, auth: AuthActions, people: dict[str, User], queue: str
+) -> None:
+    people["broker"].locale = "en"
+    db.session.commit()
+    auth.login("broker@test.xm")
+    token = token_of(upload(client, technologies_csv(ROWS[0], BROKEN_ROW)))
+    client.post(f"/imports/{token}/confirm")
+    with force_locale("zh_CN"):  # whatever the worker's own language
+        run_queued()
+    result = client.get(f"/imports/{token}/progress").text
+    # The column is named as in the file; the reason is in the uploader's language.
+    assert "技术成熟度：should be an integer from 1 to 9" in result

@@ -85,6 +85,17 @@ def test_one_patent_and_landscape_shape(app: Flask, api: dict[str | None, ApiCli
         "patent_types", "network",
     }  # fmt: skip
     assert land["total"] == 1 and land["top_applicants"][0]["key"] == "厦门大学"
+    assert one["carbon_type"] == "zero" and one["plan_area"] == "A01.05"  # 燃料电池
+    assert api["broker"].get("/patents?carbon_type=zero&area=A01.05").get_json()["total"] == 1
+    assert api["broker"].get("/patents?carbon_type=low").get_json()["total"] == 0
+    assert api["broker"].get("/patents?carbon_type=bogus").status_code == 422
+    assert api["broker"].get("/patents?area=Z9").status_code == 422
+    land = api["broker"].get("/patents/landscape?carbon_type=zero").get_json()
+    assert land["life_cycle"] == [
+        {"year": 2021, "filings": 1, "applicants": 1, "incomplete": False}
+    ]
+    assert land["growth"]["last_year"] - land["growth"]["first_year"] == 4
+    assert land["growth"]["rows"][0]["topic"] == ""
 
 
 def test_co_applicant_network(app: Flask, api: dict[str | None, ApiClient]) -> None:

@@ -67,6 +67,10 @@ def test_landscape_shows_charts_tables_and_xiamen(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;厦门恶意公司" in page  # chart label and table
     assert "丰田自动车株式会社" in page and "18 个月" in page
     assert "厦门占比" in page
+    assert "技术生命周期" in page and "复合年增长率" in page
+    assert client.get("/patents/landscape?carbon_type=low&area=A03.04").status_code == 200
+    report = client.get("/patents/landscape/report.html").get_data(as_text=True)
+    assert "技术生命周期" in report and "复合年增长率" in report
 
 
 def test_detail_page_escapes_and_says_what_the_export_lacks(
@@ -77,6 +81,7 @@ def test_detail_page_escapes_and_says_what_the_export_lacks(
     assert "&lt;script&gt;" in page and "<script>alert" not in page
     assert "导出文件未提供" in page  # no inventors in that file
     assert client.get("/patents/cn111856303b").status_code == 200
+    assert "低碳类型" in page and "规划领域" in page
     assert client.get("/patents/CN000000000A").status_code == 404
 
 
@@ -178,3 +183,41 @@ def test_broker_confirms_suggested_alias_and_member_cannot(
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "confirm_applicant_alias"))
     page = client.get("/patents/CN112345678A").get_data(as_text=True)
     assert "平台机构" in page
+
+
+def test_large_import_runs_as_a_job_with_a_progress_page(
+    app: Flask, client: FlaskClient, auth: AuthActions, people: dict[str, User]
+) -> None:
+    from sqlalchemy import func, select
+
+    from portal.patents.models import Patent
+
+    app.config["PATENT_BACKGROUND_IMPORT_BYTES"] = 100  # every real upload is "large" here
+    auth.login(people["broker"].email)
+    done = _upload(client, "google-uav.csv", (DATA / "google-uav.csv").read_bytes(), dry_run=False)
+    assert done.status_code == 303 and "/patents/import/" in done.location
+    page = client.get(done.location).get_data(as_text=True)
+    assert "已导入" in page and "新增 29 件" in page
+    assert db.session.scalar(select(func.count()).select_from(Patent)) == 29
+    bad = _upload(
+        client, "bad.csv", ("公开（公告）号,标题\n" + "XYZ,t\n" * 30).encode(), dry_run=False
+    )
+    page = client.get(bad.location).get_data(as_text=True)
+    assert "未导入任何专利" in page and "XYZ" in page
+    assert db.session.scalar(select(func.count()).select_from(Patent)) == 29
+    auth.logout()
+    auth.login(people["admin"].email)
+    assert client.get(done.location).status_code == 404  # another person's import
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs headless Chromium")
+def test_pdf_report_is_printed_from_the_html_report(
+    app: Flask, client: FlaskClient, auth: AuthActions, people: dict[str, User], patents: None
+) -> None:
+    auth.login(people["broker"].email)
+    response = client.get("/patents/landscape/report.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF") and len(response.data) > 10_000
+    app.config["PATENT_PDF_CHROMIUM"] = "/nonexistent/chromium"
+    assert client.get("/patents/landscape/report.pdf").status_code == 503

@@ -1,17 +1,21 @@
 """Fixtures for the roadshow tests: plan areas, a roadshow in Shanghai time, a published
-technology in its theme."""
+technology in its theme, the mails sent."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
+from email.message import EmailMessage
 
 import pytest
 from flask import Flask
+from icalendar import Calendar
 
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.listings.kinds import ListingKind
 from portal.listings.models import Technology
+from portal.mail import mail_dispatched
 from portal.roadshows import service
 from portal.roadshows.models import Roadshow
 from portal.roadshows.times import local_to_utc
@@ -54,3 +58,23 @@ def battery(areas: None, people: dict[str, User]) -> Technology:
     return make_published(  # type: ignore[return-value]
         ListingKind.TECHNOLOGY, people["researcher"], people["broker"], area="A01.03", **BATTERY
     )
+
+
+@pytest.fixture
+def mails(app: Flask) -> Iterator[list[EmailMessage]]:
+    """Every mail the app sends while the test runs, in order."""
+    sent: list[EmailMessage] = []
+
+    def record(_app: Flask, message: EmailMessage) -> None:
+        sent.append(message)
+
+    with mail_dispatched.connected_to(record, app):
+        yield sent
+
+
+def calendar_attached(message: EmailMessage) -> Calendar:
+    """The .ics attached to a mail, parsed back."""
+    (part,) = list(message.iter_attachments())
+    assert part.get_content_type() == "text/calendar"
+    assert part.get_filename().endswith(".ics")
+    return Calendar.from_ical(part.get_payload(decode=True))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from email.message import EmailMessage
 
 import pytest
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -20,6 +21,7 @@ from portal.notifications.models import Notification
 from portal.roadshows import invitations, service
 from portal.roadshows.models import InvitationState, Roadshow, RoadshowInvitation
 from tests.factories import AuthActions, make_org, make_user
+from tests.portal.roadshows.conftest import calendar_attached
 
 LINK = re.compile(r"http://localhost/roadshows/invitations/([A-Za-z0-9_-]+)")
 
@@ -47,13 +49,19 @@ def invited(roadshow: Roadshow, people: dict[str, User]) -> RoadshowInvitation:
 
 
 def test_each_member_gets_a_notice_with_a_personal_link(
-    roadshow: Roadshow, people: dict[str, User]
+    roadshow: Roadshow, people: dict[str, User], mails: list[EmailMessage]
 ) -> None:
     firm = people["enterprise"].organization
     colleague = make_user("colleague@test.xm", Role.ENTERPRISE, firm)
     sent = invitations.invite_organization(people["broker"], roadshow, firm.id, link_for)
     db.session.commit()
     assert {invitation.email for invitation in sent} == {"enterprise@test.xm", colleague.email}
+    # Each invitation mail carries the roadshow's calendar entry.
+    assert sorted(mail["To"] for mail in mails) == [colleague.email, "enterprise@test.xm"]
+    for mail in mails:
+        (event,) = calendar_attached(mail).walk("VEVENT")
+        assert str(event["summary"]) == roadshow.title
+        assert event.decoded("dtstart").hour == 14
     assert secret_in_notice(people["enterprise"]) != secret_in_notice(colleague)
     # Only a digest is stored, never the secret itself.
     secret = secret_in_notice(colleague)

@@ -152,7 +152,7 @@ def test_the_meetings_page_for_each_side(
     assert "你好" not in client.get(path).text
     auth.logout()
     auth.login("researcher@test.xm")
-    assert "接受邀请" in client.get(path).text
+    assert "接受洽谈" in client.get(path).text
     client.post(f"{path}/{meeting.id}/answer", data={"accept": "1"})
     auth.logout()
     auth.login("broker@test.xm")

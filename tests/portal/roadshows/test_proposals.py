@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.extensions import db
@@ -19,7 +20,7 @@ from portal.listings.service import (
 )
 from portal.matches.models import Match, MatchState
 from portal.roadshows import proposals, service
-from portal.roadshows.models import Roadshow
+from portal.roadshows.models import Roadshow, RoadshowInvitation
 from tests.factories import CCUS, STORAGE_NEED, AuthActions, make_listing, make_published
 
 EXPLANATION = {"terms": ["储能", "电池"], "area": "A01.03 储能技术", "checks": []}
@@ -154,6 +155,30 @@ def test_the_proposals_page_puts_a_technology_on_the_agenda_in_one_click(
     client.post(f"/roadshows/{roadshow.id}/proposals/{catalogue.draft.id}/add")
     db.session.refresh(roadshow)
     assert len(roadshow.slots) == 2
+
+
+def test_invite_all_skips_proposed_organizations_without_accounts(
+    client: FlaskClient,
+    auth: AuthActions,
+    roadshow: Roadshow,
+    catalogue: Catalogue,
+    people: dict[str, User],
+) -> None:
+    service.add_talk(people["broker"], roadshow, catalogue.battery.id, 20)
+    service.add_talk(people["broker"], roadshow, catalogue.flywheel.id, 20)
+    people["other_enterprise"].active = False  # its firm is proposed but has nobody to invite
+    db.session.commit()
+    proposed = proposals.roadshow_proposals(roadshow, 0.5)
+    assert [item.accounts for item in proposed.invitees] == [1, 0]
+    assert [item.organization_id for item in proposed.invitable] == [
+        people["enterprise"].organization_id
+    ]
+    auth.login("broker@test.xm")
+    page = client.get(f"/roadshows/{roadshow.id}/proposals")
+    assert page.text.count("还没有平台账号") == 1
+    client.post(f"/roadshows/{roadshow.id}/invite-all", follow_redirects=True)
+    invited = db.session.scalars(select(RoadshowInvitation.email)).all()
+    assert invited == ["enterprise@test.xm"]
 
 
 @pytest.mark.parametrize("who", [None, "researcher", "enterprise"])

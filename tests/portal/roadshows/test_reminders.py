@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 
 from flask.testing import FlaskCliRunner
 
@@ -14,6 +15,8 @@ from portal.notifications.models import Notification
 from portal.roadshows import registrations, reminders, service
 from portal.roadshows.jobs import lapse_waiting_list_offers, send_roadshow_reminders
 from portal.roadshows.models import Roadshow
+from portal.roadshows.times import EVENT_ZONE
+from tests.portal.roadshows.conftest import calendar_attached
 
 
 def reminder_keys() -> list[str]:
@@ -22,7 +25,10 @@ def reminder_keys() -> list[str]:
 
 
 def test_registered_people_are_reminded_once_per_offset(
-    runner: FlaskCliRunner, roadshow: Roadshow, people: dict[str, User]
+    runner: FlaskCliRunner,
+    roadshow: Roadshow,
+    people: dict[str, User],
+    mails: list[EmailMessage],
 ) -> None:
     service.move_roadshow(people["broker"], roadshow, "open")
     seat = registrations.register(people["enterprise"], roadshow, utcnow())
@@ -32,6 +38,17 @@ def test_registered_people_are_reminded_once_per_offset(
     start = roadshow.starts_at
     assert reminders.send_due_reminders(start - timedelta(hours=80)).registered == 0
     assert reminders.send_due_reminders(start - timedelta(hours=70)).registered == 1
+    assert not [mail for mail in mails if mail["Subject"].startswith("路演提醒")]
+    db.session.commit()  # the mail goes once its notice is committed
+    # The mail carries the roadshow's calendar entry, in Shanghai wall time.
+    (reminder,) = [mail for mail in mails if mail["Subject"].startswith("路演提醒")]
+    assert reminder["To"] == "enterprise@test.xm"
+    (event,) = calendar_attached(reminder).walk("VEVENT")
+    assert str(event["summary"]) == roadshow.title == "储能技术专场路演"
+    assert event.decoded("dtstart") == datetime(2027, 3, 5, 14, 0, tzinfo=EVENT_ZONE)
+    assert event.decoded("dtend") == datetime(2027, 3, 5, 17, 0, tzinfo=EVENT_ZONE)
+    assert str(event["location"]) == "厦门两岸股权交易中心路演厅"
+    assert str(event["url"]) == f"/roadshows/{roadshow.id}"
     assert reminders.send_due_reminders(start - timedelta(hours=60)).registered == 0
     assert reminders.send_due_reminders(start - timedelta(hours=1)).registered == 1
     assert reminders.send_due_reminders(start - timedelta(minutes=30)).registered == 0

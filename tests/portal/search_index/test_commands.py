@@ -42,9 +42,13 @@ def test_reindex_status_and_sync(
 
 
 def test_evaluate_prints_the_table(app: Flask, runner: FlaskCliRunner, search_on: str) -> None:
-    result = runner.invoke(args=["search", "evaluate", "--backend", search_on, "--limit", "30"])
+    result = runner.invoke(
+        args=["search", "evaluate", "--backend", search_on, "--limit", "30", "--split", "test"]
+    )
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if line.startswith(search_on)]
-    assert len(lines) == 6  # two tasks x lexical, vector, hybrid
+    assert len(lines) == 9  # three tasks x lexical, vector, hybrid
     title_lexical = next(line for line in lines if "title->abstract" in line and "lexical" in line)
-    assert float(title_lexical.split()[3]) >= 0.9  # Recall@10 on 30 papers
+    assert float(title_lexical.split()[3]) >= 0.9  # Recall@10 on the 15 even papers of 30
+    needs = next(line for line in lines if "need->catalogue" in line and "lexical" in line)
+    assert int(needs.split()[-1]) == 50  # queries: the test half of the problem-voiced needs

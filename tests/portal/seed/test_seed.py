@@ -6,6 +6,8 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import Role, User
 from portal.extensions import db
+from portal.listings.models import Technology
+from portal.listings.query import ListingFilter, listings_query
 from portal.organizations.models import Organization
 from portal.taxonomy.models import GREEN_INDUSTRY_TAXONOMY, PLAN_TAXONOMY, TaxonomyArea
 from tests.factories import make_user
@@ -64,6 +66,11 @@ def test_seed_demo_makes_one_demo_account_per_role(runner: FlaskCliRunner) -> No
     researcher = db.session.scalar(select(User).where(User.email == "researcher@demo.xm"))
     assert researcher.organization.name == "厦门大学" and researcher.check_password("Demo@2026")
     assert "Demo@2026" in result.output
+    # The catalogue's first page, newest first, shows its breadth: many plan fields, and
+    # every item summarised in its own words.
+    first_page = db.session.scalars(listings_query(Technology, ListingFilter()).limit(20)).all()
+    assert len({item.area.code.split(".")[0] for item in first_page if item.area}) >= 5
+    assert len({item.summary for item in first_page}) == 20
 
 
 def test_seed_demo_refuses_a_database_with_real_accounts(runner: FlaskCliRunner) -> None:

@@ -1,4 +1,4 @@
-"""Patent import benchmark: rows/s and peak memory for a CNIPA-style CSV on the embedded default.
+"""Patent benchmark: import rows/s and landscape latency on the embedded default (SQLite).
 
 The rows are the 40 real Patentics records of tests/data/patents/patentics-ar-gbk.csv repeated
 to the target size, each copy with its own publication and application number (so every row
@@ -8,17 +8,22 @@ green tagging and the bulk writes included, then imported again (every row an up
 Reported per size: wall and CPU seconds and rows/s for the first import and the re-import
 (CPU time is the fairer figure on a shared, loaded machine), the peak of
 Python allocations during the import (tracemalloc) and the process's peak resident memory.
+Then the landscape (every count the page shows) over all the patents and over typical
+filters, each run `--repeat` times: p50, p95 and p99 latency. The load average is printed
+before and after, since the machine may be shared.
 
-    python benchmarks/patent_import_bench.py [--rows 20000 100000]
+    python benchmarks/patent_bench.py [--rows 20000 100000] [--repeat 10] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import csv
 import io
 import os
 import platform
+import pstats
 import resource
 import sys
 import tempfile
@@ -31,6 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from portal import create_app  # noqa: E402
 from portal.config import TestConfig  # noqa: E402
 from portal.extensions import db  # noqa: E402
+from portal.organizations.models import CarbonType  # noqa: E402
+from portal.patents.landscape_cache import cached_landscape, forget_landscapes  # noqa: E402
+from portal.patents.query import PatentFilter  # noqa: E402
 from portal.patents.service import import_patents  # noqa: E402
 
 SAMPLE = (
@@ -56,28 +64,74 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(rows: int) -> None:
+LANDSCAPE_FILTERS = {
+    "all": PatentFilter(),
+    "q=显示": PatentFilter(q="显示"),
+    "green": PatentFilter(green=True),
+    "carbon_type=none": PatentFilter(carbon_type=CarbonType.NONE),
+    "applicant=科技": PatentFilter(applicant="科技"),
+}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def landscape_latency(repeat: int, *, cached: bool) -> None:
+    """Each filter `repeat` times: uncached (every run computes), or as the pages ask for it
+    (the first run computes, the rest find it kept while the patents stay as they are)."""
+    forget_landscapes()
+    for label, filters in LANDSCAPE_FILTERS.items():
+        times, cpu_times = [], []
+        for _ in range(repeat):
+            if not cached:
+                forget_landscapes()
+            started, cpu_started = time.perf_counter(), time.process_time()
+            total = cached_landscape(filters).total
+            times.append((time.perf_counter() - started) * 1000)
+            # SQLite runs in this process: its work is in the CPU time too
+            cpu_times.append((time.process_time() - cpu_started) * 1000)
+            db.session.rollback()
+        print(
+            f"  {'cached' if cached else 'computed'} {label:<17} {total:7d} patents |"
+            f" wall p50 {percentile(times, 0.5):5.0f}"
+            f" p95 {percentile(times, 0.95):5.0f} p99 {percentile(times, 0.99):5.0f} ms"
+            f" | CPU p50 {percentile(cpu_times, 0.5):5.0f} p95 {percentile(cpu_times, 0.95):5.0f}"
+            f" p99 {percentile(cpu_times, 0.99):5.0f} ms"
+        )
+
+
+def run(rows: int, repeat: int, profile: bool) -> None:
     data = synthetic_export(rows)
+    profiler = cProfile.Profile() if profile else None
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(TestConfig)
         app.config.update(SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/bench.sqlite3")
         with app.app_context():
             db.create_all()
             timings = []
-            for _ in range(2):  # a first import, then the same file again (updates)
+            for attempt in range(2):  # a first import, then the same file again (updates)
                 tracemalloc.start()
+                if profiler and attempt == 0:
+                    profiler.enable()
                 started, cpu_started = time.perf_counter(), time.process_time()
                 report = import_patents("bench.csv", data)
                 db.session.commit()
                 elapsed = time.perf_counter() - started
                 cpu = time.process_time() - cpu_started
+                if profiler and attempt == 0:
+                    profiler.disable()
                 _, peak = tracemalloc.get_traced_memory()
                 tracemalloc.stop()
                 assert not report.rejected, report.rejected[:3]
                 timings.append((elapsed, cpu, peak / 2**20, report))
+            print(f"{rows} rows, {len(data) / 2**20:.1f} MB CSV")
+            with app.test_request_context():  # the cache lives on the app
+                landscape_latency(repeat, cached=False)
+                landscape_latency(repeat, cached=True)
             db.session.remove()
             db.engine.dispose()
-    print(f"{rows} rows, {len(data) / 2**20:.1f} MB CSV")
     for label, (wall, cpu, peak, report) in zip(
         ("first import", "re-import"), timings, strict=True
     ):
@@ -87,15 +141,20 @@ def run(rows: int) -> None:
             f"Python peak {peak:.0f} MB"
         )
     print(f"  process peak RSS {peak_rss_mb():.0f} MB (app and libraries included)")
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[20000])
+    parser.add_argument("--repeat", type=int, default=10, help="landscape runs per filter")
+    parser.add_argument("--profile", action="store_true", help="cProfile the first import")
     args = parser.parse_args()
     print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
     for rows in args.rows:
-        run(rows)
+        run(rows, args.repeat, args.profile)
+    print(f"load average after: {os.getloadavg()}")
 
 
 if __name__ == "__main__":
