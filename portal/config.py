@@ -32,6 +32,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Seconds a public page rendered for a visitor is served from the cache (0: never).
     PAGE_CACHE_SECONDS = _env_int("PAGE_CACHE_SECONDS", 10)
+    # Page views are added up in each process and written at most this often (seconds).
+    VIEW_COUNT_FLUSH_SECONDS = _env_int("VIEW_COUNT_FLUSH_SECONDS", 10)
     # werkzeug's default, memory-hard; hashes name their method, so a change keeps old ones valid.
     PASSWORD_HASH_METHOD = "scrypt"
     ELASTICSEARCH_URL: str | None = os.environ.get("ELASTICSEARCH_URL") or None
@@ -119,6 +121,7 @@ class TestConfig(Config):
     JOBS_URL = None
     JOBS_IMMEDIATE = True  # a request's derived work is done when the request ends
     PAGE_CACHE_SECONDS = 0  # tests see each change at once; the cache has its own test
+    VIEW_COUNT_FLUSH_SECONDS = 0
     # Test accounts only: scrypt took over half of the suite's time (70 ms per account).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 

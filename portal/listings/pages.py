@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 from portal.domain_errors import Refusal, ValidationFailed
 from portal.extensions import db
 from portal.forms_common import show_errors
-from portal.listings import service
+from portal.listings import service, view_counts
 from portal.listings.forms import build_listing_form, form_input
 from portal.listings.kinds import (
     IP_STATUSES,
@@ -143,8 +143,7 @@ def register_listing_pages(bp: Blueprint, kinds: tuple[ListingKind, ...]) -> Non
         )
 
     def count_cached_view(listing_id: int) -> None:
-        with unit_of_work():
-            service.record_published_view(model, listing_id)
+        view_counts.count_view(model, listing_id)
 
     @bp.route("/<int:listing_id>")
     @cached_public_page(on_hit=count_cached_view)
@@ -153,8 +152,7 @@ def register_listing_pages(bp: Blueprint, kinds: tuple[ListingKind, ...]) -> Non
         may_edit = can(current_user, Action.EDIT_LISTING, listing)
         published = listing.status is ListingStatus.PUBLISHED
         if published and not may_edit:
-            with unit_of_work():
-                service.record_published_view(model, listing.id)
+            view_counts.count_view(model, listing.id)
         expired = published and listing.is_expired(utcnow().date())
         return render_template(
             "listings/detail.html",

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 
 from portal.accounts.models import User
 from portal.audit.service import record_change
@@ -300,13 +300,3 @@ def change_status(
             return restore_listing(listing, user)
         case _:
             return request_changes(listing, comment or "", user)
-
-
-def record_published_view(model: type[Listing], listing_id: int) -> None:
-    """Count a page view of a published listing with one UPDATE, so concurrent views are not
-    lost; by id, so a page served from the cache counts without loading the listing."""
-    db.session.execute(
-        update(model)
-        .where(model.id == listing_id, model.status == ListingStatus.PUBLISHED)
-        .values(view_count=model.view_count + 1)
-    )
