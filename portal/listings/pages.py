@@ -154,6 +154,7 @@ def register_listing_pages(bp: Blueprint, kinds: tuple[ListingKind, ...]) -> Non
         if published and not may_edit:
             view_counts.count_view(model, listing.id)
         expired = published and listing.is_expired(utcnow().date())
+        operations = available_operations(listing, current_user)
         return render_template(
             "listings/detail.html",
             **page_context(
@@ -165,8 +166,10 @@ def register_listing_pages(bp: Blueprint, kinds: tuple[ListingKind, ...]) -> Non
                 may_contact=published
                 and not expired
                 and can(current_user, Action.CONTACT_OWNER, listing),
-                operations=available_operations(listing, current_user),
-                action_form=FlaskForm(),
+                operations=operations,
+                # A form makes a CSRF token: only with buttons to post (a visitor's page has
+                # none, and a page without a token can come from the page cache).
+                action_form=FlaskForm() if operations else None,
                 # Matches are shown on published pages only.
                 match_section=match_section(current_user, listing) if published else None,
                 feedback_reasons=list(FeedbackReason),

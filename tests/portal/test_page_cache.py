@@ -64,6 +64,7 @@ def test_a_cached_detail_page_still_counts_its_views(app: Flask, people: dict[st
     for _ in range(3):
         assert app.test_client().get(f"/catalogue/{listing.id}").status_code == 200
     assert _views(listing.id) == 3
+    assert page_cache.get(f"page:zh_Hans_CN:/catalogue/{listing.id}?") is not None  # it was cached
     # Gathered in memory and written in one go once due, not one write per view.
     app.config["VIEW_COUNT_FLUSH_SECONDS"] = 3600
     for _ in range(4):
