@@ -3,10 +3,8 @@ request, never for a change that was rolled back, once per notice."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from email.message import EmailMessage
 
-import pytest
 from flask import Flask
 
 from portal.accounts.models import User
@@ -14,20 +12,8 @@ from portal.extensions import db
 from portal.jobs.service import run_queued
 from portal.listings.kinds import ListingKind
 from portal.listings.service import submit_listing
-from portal.mail import mail_dispatched
 from portal.notifications.service import Notice, notify
 from tests.factories import ApiClient, make_listing
-
-
-@pytest.fixture
-def mails(app: Flask) -> Iterator[list[EmailMessage]]:
-    sent: list[EmailMessage] = []
-
-    def record(_app: Flask, message: EmailMessage) -> None:
-        sent.append(message)
-
-    with mail_dispatched.connected_to(record, app):
-        yield sent
 
 
 def test_a_notice_rolled_back_sends_nothing_and_a_committed_one_sends_once(

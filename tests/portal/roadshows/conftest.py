@@ -3,7 +3,6 @@ technology in its theme, the mails sent."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from email.message import EmailMessage
 
@@ -15,7 +14,6 @@ from portal.accounts.models import User
 from portal.extensions import db
 from portal.listings.kinds import ListingKind
 from portal.listings.models import Technology
-from portal.mail import mail_dispatched
 from portal.roadshows import service
 from portal.roadshows.models import Roadshow
 from portal.roadshows.times import local_to_utc
@@ -58,18 +56,6 @@ def battery(areas: None, people: dict[str, User]) -> Technology:
     return make_published(  # type: ignore[return-value]
         ListingKind.TECHNOLOGY, people["researcher"], people["broker"], area="A01.03", **BATTERY
     )
-
-
-@pytest.fixture
-def mails(app: Flask) -> Iterator[list[EmailMessage]]:
-    """Every mail the app sends while the test runs, in order."""
-    sent: list[EmailMessage] = []
-
-    def record(_app: Flask, message: EmailMessage) -> None:
-        sent.append(message)
-
-    with mail_dispatched.connected_to(record, app):
-        yield sent
 
 
 def calendar_attached(message: EmailMessage) -> Calendar:
