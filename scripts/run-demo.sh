@@ -17,17 +17,18 @@ step 1 "demo accounts, organizations and catalogue"
 "${flask_cmd[@]}" seed --demo
 step 2 "demo patents (real export rows)"
 "${flask_cmd[@]}" patents seed
-step 3 "carbon types of the organizations"
-"${flask_cmd[@]}" classify organizations
 # The job worker beside the dev server: it indexes and ranks what the seed wrote (it waits in
 # the outbox) while the portal already answers, then every later change; Ctrl-C stops all.
-step 4 "job worker: indexes and ranks the demo data in the background (flask --app wsgi jobs status)"
+step 3 "job worker: indexes and ranks the demo data in the background (flask --app wsgi jobs status)"
 "${flask_cmd[@]}" jobs worker &
 worker=$!
-# Demo roadshows and demo feedback are built on the matches, so they follow the ranking
-# (made once each; a second run of this script adds nothing).
+# What needs the embeddings and the matches follows the ranking, while the portal answers:
+# the carbon types (embedding every organization's texts takes minutes on a cold cache), then
+# the demo roadshows and demo feedback (made once each; a second run adds nothing).
 (
     "${flask_cmd[@]}" jobs wait
+    step 4 "carbon types of the organizations"
+    "${flask_cmd[@]}" classify organizations
     step 5 "demo roadshows"
     "${flask_cmd[@]}" roadshows demo
     step 6 "demo match feedback"
