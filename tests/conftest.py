@@ -58,9 +58,9 @@ def _keeps_schema(database_url: str) -> bool:
     ) == set(db.metadata.tables)
 
 
-# Databases emptied once in this run: each test empties its database when it ends, but the
-# first test of a run cannot trust what an earlier, interrupted run left behind.
-_EMPTIED: set[str] = set()
+# Databases whose schema this run made: each test empties its database when it ends, but the
+# first test of a run cannot trust what an earlier run left (rows, or tables of older models).
+_MADE_THIS_RUN: set[str] = set()
 
 
 def _truncate_all() -> None:
@@ -70,12 +70,10 @@ def _truncate_all() -> None:
 
 
 def _fresh_schema(database_url: str) -> None:
-    if not _keeps_schema(database_url):
+    if database_url not in _MADE_THIS_RUN or not _keeps_schema(database_url):
         _drop_everything()
         db.create_all()
-    elif database_url not in _EMPTIED:
-        _truncate_all()
-    _EMPTIED.add(database_url)
+        _MADE_THIS_RUN.add(database_url)
 
 
 def _empty_schema(database_url: str) -> None:
