@@ -55,3 +55,17 @@ def test_the_bar_fits_laptops_and_phones(browser: Any, base_url: str, tmp_path: 
         bar_link(page, "路演").click()
         assert page.locator("h1", has_text="路演").count() == 1
         context.close()
+
+
+def test_english_pages_do_not_scroll_sideways(browser: Any, base_url: str) -> None:
+    """English labels are longer: the bar may take a second row, but nothing runs past the
+    window, on the bar or on the catalogue's cards and page links."""
+    context = browser.new_context(locale="en-US", viewport={"width": LAPTOP, "height": 800})
+    page = context.new_page()
+    for path in ("/", "/catalogue/"):
+        for width in (LAPTOP, PHONE):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(f"{base_url}{path}")
+            assert page.locator("nav.navbar a.nav-link", has_text="Roadshows").count() == 1
+            assert page.evaluate(OVERFLOW) <= 0, (path, width)
+    context.close()
