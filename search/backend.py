@@ -145,7 +145,7 @@ class RankedBackend(ABC):
         missing = [doc for doc in docs if doc.vector is None]
         if self.vectorizer is None or not missing:
             return docs
-        vectors = self.vectorizer.embed_documents([f"{doc.title}\n{doc.body}" for doc in missing])
+        vectors = self.vectorizer.embed_documents([doc.embedded_text for doc in missing])
         embedded = {doc.key: vector for doc, vector in zip(missing, vectors, strict=True)}
         return [
             replace(doc, vector=embedded[doc.key]) if doc.key in embedded else doc for doc in docs

@@ -98,6 +98,11 @@ class SearchDocument:
     def key(self) -> tuple[str, int]:
         return (self.doc_type, self.doc_id)
 
+    @property
+    def embedded_text(self) -> str:
+        """The text a backend embeds for the document's vector."""
+        return f"{self.title}\n{self.body}"
+
 
 @dataclass(frozen=True)
 class SearchQuery:

@@ -40,6 +40,8 @@ from portal.matches.models import FeedbackReason
 from portal.model_mixins import utcnow
 from portal.organizations.models import XIAMEN_DISTRICTS
 from portal.page_cache import cached_public_page
+from portal.patents.access import may_use_patents
+from portal.patents.similar import similar_patents
 from portal.security import Action, can, ensure, requires
 from portal.taxonomy import service as taxonomy_service
 from portal.transactions import unit_of_work
@@ -172,6 +174,8 @@ def register_listing_pages(bp: Blueprint, kinds: tuple[ListingKind, ...]) -> Non
                 action_form=FlaskForm() if operations else None,
                 # Matches are shown on published pages only.
                 match_section=match_section(current_user, listing) if published else None,
+                # Patents are for the staff who run patent navigation (their pages are too).
+                similar_patents=similar_patents(listing) if may_use_patents(current_user) else None,
                 feedback_reasons=list(FeedbackReason),
             ),
         )

@@ -122,6 +122,26 @@ def oldest_waiting() -> OutboxEntry | None:
     return db.session.scalar(select(OutboxEntry).order_by(OutboxEntry.id).limit(1))
 
 
+# --- writing: bulk statements ----------------------------------------------------------------
+
+
+def record_bulk_changes(entity_type: str, entity_ids: Sequence[int], change: str) -> None:
+    """Record changes a service made with Core bulk statements, which the session hooks do not
+    see, in the session's transaction; the drain is triggered after its commit as usual."""
+    for start in range(0, len(entity_ids), DRAIN_BATCH * 10):
+        chunk = entity_ids[start : start + DRAIN_BATCH * 10]
+        db.session.execute(
+            insert(OutboxEntry),
+            [
+                {"entity_type": entity_type, "entity_id": entity_id, "change": change,
+                 "done_handlers": [], "attempts": 0}
+                for entity_id in chunk
+            ],
+        )  # fmt: skip
+    if entity_ids:
+        db.session.info[WRITTEN_KEY] = True
+
+
 # --- writing: session hooks ------------------------------------------------------------------
 
 

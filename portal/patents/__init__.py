@@ -12,6 +12,7 @@ forms.py       the import form; api.py /api/v1/patents
 service.py     import (all or nothing, merges, progress callback), links, aliases
 landscape.py   counts for navigation: by year, applicant, IPC group, status, region
 charts.py      server-side SVG bar charts of those counts (no script needed)
+similar.py     patents nearest a technology or need by meaning (the search index's vectors)
 export.py      CSV export of a patent selection, formula-guarded
 views.py       list, search, detail, landscape and export pages (blueprint `patents`)
 commands.py    `flask --app wsgi patents import FILE | seed | link | retag`

@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, select, update
 
 from portal.extensions import db
 from portal.imports.tables import Table, TableError, read_table
+from portal.outbox.service import record_bulk_changes
 from portal.patents.formats import ColumnMapping, UnknownLayout, detect_format, normalize_header
 from portal.patents.green import green_topics
 from portal.patents.legal_status import LegalStatus, normalize_legal_status
@@ -298,6 +299,9 @@ def _write(
         _write_children(chunk, ids, replace=True)
         done += len(chunk)
         progress("write", done, total)
+    # The search index holds patents (similar patents of a listing): the outbox indexes these.
+    record_bulk_changes("patent", [ids[r.publication_number] for r in new], "insert")
+    record_bulk_changes("patent", [ids[r.publication_number] for r in old], "update")
     db.session.flush()
     db.session.expire_all()
 
@@ -388,6 +392,8 @@ def classify_all(progress: Progress = _no_progress) -> int:
         ]
         if updates:
             db.session.execute(update(Patent), updates)
+            # The carbon type is a facet of the patent's search document.
+            record_bulk_changes("patent", [u["id"] for u in updates], "update")
         changed += len(updates)
         progress("classify", start + len(chunk), len(rows))
     db.session.flush()

@@ -1,7 +1,9 @@
 """Search documents built from the database: what is public, and how each record reads.
 
-The index holds what a visitor may see: published listings that have not expired, and every
-organization (the directory is public). Facet values are the codes the search page filters on.
+The index holds published listings that have not expired and every organization (the
+directory is public), which the search page searches, and every stored patent, which only the
+portal's own lookups (similar patents of a listing) search: patents are for staff. Facet values
+are the codes the search page filters on.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from portal.extensions import db
 from portal.listings.models import ListingMixin, ListingStatus, Need, Technology
 from portal.model_mixins import utcnow
 from portal.organizations.models import Organization
+from portal.patents.models import Patent
 from portal.taxonomy.models import TaxonomyArea
 from search.documents import FacetValue, SearchDocument
 
@@ -24,8 +27,11 @@ PORTAL_DOC_TYPES: dict[str, type] = {
     "technology": Technology,
     "need": Need,
     "organization": Organization,
+    "patent": Patent,
 }
 LISTING_TYPES = ("technology", "need")
+# What the public search page and API search: everything indexed but the staff's patents.
+SEARCH_PAGE_DOC_TYPES = ("technology", "need", "organization")
 
 
 def _today(today: date | None) -> date:
@@ -36,7 +42,7 @@ def is_public(record: object, today: date | None = None) -> bool:
     """Whether ``record`` belongs in the index."""
     if isinstance(record, ListingMixin):
         return record.status is ListingStatus.PUBLISHED and not record.is_expired(_today(today))
-    return isinstance(record, Organization)
+    return isinstance(record, Organization | Patent)
 
 
 def public_query(doc_type: str, today: date | None = None) -> Select:
@@ -108,15 +114,29 @@ def organization_document(org: Organization) -> SearchDocument:
     )
 
 
+def patent_document(patent: Patent) -> SearchDocument:
+    facets: dict[str, FacetValue] = {}
+    if patent.carbon_type is not None:
+        facets["carbon_type"] = patent.carbon_type.value
+    applicants = " ".join(applicant.name for applicant in patent.applicants)
+    return SearchDocument(
+        "patent", patent.id, patent.title, _join(patent.abstract, applicants), facets
+    )
+
+
 def document_for(record: object) -> SearchDocument:
     if isinstance(record, Organization):
         return organization_document(record)
+    if isinstance(record, Patent):
+        return patent_document(record)
     if isinstance(record, Technology | Need):
         return listing_document(record)
     raise TypeError(f"not a searchable record: {record!r}")
 
 
 def _with_relations(query: Select, doc_type: str) -> Select:
+    if doc_type == "patent":
+        return query.options(selectinload(Patent.applicants))
     if doc_type not in LISTING_TYPES:
         return query
     model = PORTAL_DOC_TYPES[doc_type]

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from portal.organizations.models import XIAMEN_DISTRICTS
-from portal.search_index.documents import PORTAL_DOC_TYPES
+from portal.search_index.documents import SEARCH_PAGE_DOC_TYPES
 from portal.search_index.plan_areas import plan_area_codes
 from search.documents import (
     CLOSED_FACET_VALUES,
@@ -72,7 +72,7 @@ def parse_search_args(args: MultiDict[str, str], default_per_page: int = 20) -> 
     and ``trl_min``/``trl_max``; raises SearchArgsError listing every bad argument."""
     errors: dict[str, str] = {}
     doc_type = (args.get("type") or "").strip()
-    if doc_type and doc_type not in PORTAL_DOC_TYPES:
+    if doc_type and doc_type not in SEARCH_PAGE_DOC_TYPES:
         errors["type"] = _l("应为 technology、need 或 organization")
     mode = (args.get("mode") or "hybrid").strip()
     if mode not in SEARCH_MODES:
@@ -100,7 +100,7 @@ def parse_search_args(args: MultiDict[str, str], default_per_page: int = 20) -> 
     try:
         query = SearchQuery(
             text=args.get("q") or "",
-            doc_types=(doc_type,) if doc_type else tuple(PORTAL_DOC_TYPES),
+            doc_types=(doc_type,) if doc_type else SEARCH_PAGE_DOC_TYPES,
             filters=filters,
             trl_min=trl_min,
             trl_max=trl_max,

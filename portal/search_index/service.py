@@ -107,6 +107,17 @@ def run_search(query: SearchQuery) -> SearchAnswer:
     return SearchAnswer(result, query, fallback)
 
 
+def nearest_ids(doc_type: str, text: str, limit: int) -> list[int]:
+    """Ids of the ``limit`` documents of ``doc_type`` whose vectors are nearest to ``text``'s
+    (above the backend's similarity floor), nearest first: one vector query, the whole text
+    embedded (a search's text is cut to its first characters)."""
+    backends = get_backends()
+    vector = backends.vectorizer.embed_query(text)
+    query = SearchQuery(text=text, doc_types=(doc_type,), mode="vector", per_page=limit)
+    result, _ = _ask(backends, lambda backend: backend.search(query, vector))
+    return [hit.doc_id for hit in result.hits]
+
+
 def suggest(prefix: str, limit: int = 8) -> list[str]:
     suggestions, _ = _ask(get_backends(), lambda backend: backend.suggest(prefix[:50], limit))
     return suggestions
