@@ -6,13 +6,16 @@ is a new patent), written as the UTF-8-with-BOM CSV Patentics exports. Each size
 into a fresh SQLite database (the embedded default) through `import_patents`, validation,
 green tagging and the bulk writes included, then imported again (every row an update).
 Reported per size: wall and CPU seconds and rows/s for the first import and the re-import
-(CPU time is the fairer figure on a shared, loaded machine), the peak of
-Python allocations during the import (tracemalloc) and the process's peak resident memory.
+(CPU time is the fairer figure on a shared, loaded machine) and the process's peak resident
+memory; with `--trace-memory` also the peak of Python allocations during the import
+(tracemalloc, which slows allocation-heavy code several times over: the timings of such a run
+are not the import's).
 Then the landscape (every count the page shows) over all the patents and over typical
 filters, each run `--repeat` times: p50, p95 and p99 latency. The load average is printed
 before and after, since the machine may be shared.
 
     python benchmarks/patent_bench.py [--rows 20000 100000] [--repeat 10] [--profile]
+        [--trace-memory]
 """
 
 from __future__ import annotations
@@ -102,17 +105,24 @@ def landscape_latency(repeat: int, *, cached: bool) -> None:
         )
 
 
-def run(rows: int, repeat: int, profile: bool) -> None:
+def run(rows: int, repeat: int, profile: bool, trace_memory: bool) -> None:
     data = synthetic_export(rows)
     profiler = cProfile.Profile() if profile else None
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app(TestConfig)
-        app.config.update(SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/bench.sqlite3")
+        # Indexing the imported patents is the worker's job after the commit, not the import's.
+        settings = {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
+            "OUTBOX_DRAIN_AFTER_COMMIT": False,
+        }
+        # Flask-SQLAlchemy makes its engine when the app is made: the URL goes in the class.
+        app = create_app(type("BenchConfig", (TestConfig,), settings))
         with app.app_context():
+            assert db.engine.url.database == f"{folder}/bench.sqlite3", db.engine.url
             db.create_all()
             timings = []
             for attempt in range(2):  # a first import, then the same file again (updates)
-                tracemalloc.start()
+                if trace_memory:
+                    tracemalloc.start()
                 if profiler and attempt == 0:
                     profiler.enable()
                 started, cpu_started = time.perf_counter(), time.process_time()
@@ -122,10 +132,10 @@ def run(rows: int, repeat: int, profile: bool) -> None:
                 cpu = time.process_time() - cpu_started
                 if profiler and attempt == 0:
                     profiler.disable()
-                _, peak = tracemalloc.get_traced_memory()
+                peak = tracemalloc.get_traced_memory()[1] if trace_memory else None
                 tracemalloc.stop()
                 assert not report.rejected, report.rejected[:3]
-                timings.append((elapsed, cpu, peak / 2**20, report))
+                timings.append((elapsed, cpu, peak / 2**20 if peak else None, report))
             print(f"{rows} rows, {len(data) / 2**20:.1f} MB CSV")
             with app.test_request_context():  # the cache lives on the app
                 landscape_latency(repeat, cached=False)
@@ -137,8 +147,8 @@ def run(rows: int, repeat: int, profile: bool) -> None:
     ):
         print(
             f"  {label:<12} {wall:6.1f} s wall {rows / wall:6.0f} rows/s | {cpu:6.1f} s CPU "
-            f"{rows / cpu:6.0f} rows/s | {report.imported} new, {report.updated} updated | "
-            f"Python peak {peak:.0f} MB"
+            f"{rows / cpu:6.0f} rows/s | {report.imported} new, {report.updated} updated"
+            + (f" | Python peak {peak:.0f} MB (traced)" if peak is not None else "")
         )
     print(f"  process peak RSS {peak_rss_mb():.0f} MB (app and libraries included)")
     if profiler:
@@ -150,10 +160,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[20000])
     parser.add_argument("--repeat", type=int, default=10, help="landscape runs per filter")
     parser.add_argument("--profile", action="store_true", help="cProfile the first import")
+    parser.add_argument(
+        "--trace-memory", action="store_true", help="peak Python allocations (slows the import)"
+    )
     args = parser.parse_args()
     print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
     for rows in args.rows:
-        run(rows, args.repeat, args.profile)
+        run(rows, args.repeat, args.profile, args.trace_memory)
     print(f"load average after: {os.getloadavg()}")
 
 

@@ -33,7 +33,9 @@ from flask import Flask, current_app, g, has_app_context, has_request_context
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from portal.bulk_insert import insert_rows
 from portal.extensions import db
+from portal.model_mixins import utcnow
 from portal.outbox.models import OutboxEntry
 
 log = logging.getLogger(__name__)
@@ -128,16 +130,12 @@ def oldest_waiting() -> OutboxEntry | None:
 def record_bulk_changes(entity_type: str, entity_ids: Sequence[int], change: str) -> None:
     """Record changes a service made with Core bulk statements, which the session hooks do not
     see, in the session's transaction; the drain is triggered after its commit as usual."""
-    for start in range(0, len(entity_ids), DRAIN_BATCH * 10):
-        chunk = entity_ids[start : start + DRAIN_BATCH * 10]
-        db.session.execute(
-            insert(OutboxEntry),
-            [
-                {"entity_type": entity_type, "entity_id": entity_id, "change": change,
-                 "done_handlers": [], "attempts": 0}
-                for entity_id in chunk
-            ],
-        )  # fmt: skip
+    now = utcnow()
+    insert_rows(
+        OutboxEntry.__table__,
+        ("entity_type", "entity_id", "change", "created_at", "done_handlers", "attempts"),
+        [(entity_type, entity_id, change, now, "[]", 0) for entity_id in entity_ids],
+    )
     if entity_ids:
         db.session.info[WRITTEN_KEY] = True
 

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 
+from portal.bulk_insert import insert_rows, reserve_ids
 from portal.extensions import db
 from portal.imports.tables import Table, TableError, read_table
+from portal.model_mixins import utcnow
 from portal.outbox.service import record_bulk_changes
 from portal.patents.formats import ColumnMapping, UnknownLayout, detect_format, normalize_header
 from portal.patents.green import green_topics
@@ -271,20 +273,18 @@ def _write(
 ) -> None:
     total, done = len(new) + len(old), 0
     ids = dict(stored)
+    new_ids = reserve_ids(Patent.__table__, len(new))
+    ids.update(zip((r.publication_number for r in new), new_ids, strict=True))
+    now = utcnow()
     for chunk in _chunks(new):
         rows = [
-            {**_NEW_DEFAULTS, **_patent_values(r), **tags,
-             "publication_number": r.publication_number, "source": source, "is_demo": is_demo}
+            {**_NEW_DEFAULTS, **_patent_values(r), **tags, "id": ids[r.publication_number],
+             "publication_number": r.publication_number, "source": source, "is_demo": is_demo,
+             "created_at": now, "updated_at": now}
             for r, tags in zip(chunk, _text_tags(chunk, stored=False), strict=True)
         ]  # fmt: skip
-        returned = db.session.execute(
-            # Core statements on the tables: the ORM's bulk layer costs more than the SQL here.
-            insert(Patent.__table__).returning(
-                Patent.__table__.c.id, Patent.__table__.c.publication_number
-            ),
-            rows,
-        )
-        ids.update({number: patent_id for patent_id, number in returned})
+        columns = tuple(rows[0])  # every row has the same keys (_NEW_DEFAULTS)
+        insert_rows(Patent.__table__, columns, [tuple(row.values()) for row in rows])
         _write_children(chunk, ids, replace=False)
         done += len(chunk)
         progress("write", done, total)
@@ -329,24 +329,23 @@ def _write_children(chunk: list[PatentRecord], ids: dict[str, int], *, replace: 
             )
         )
     applicants = [
-        {"patent_id": ids[r.publication_number], "position": position, "name": name,
-         "normalized_name": normalize_name(name)}
+        (ids[r.publication_number], position, name, normalize_name(name))
         for r in with_applicants
         for position, name in enumerate(r.applicants or [])
-    ]  # fmt: skip
-    if applicants:
-        db.session.execute(insert(PatentApplicant.__table__), applicants)
+    ]
+    insert_rows(PatentApplicant.__table__, _APPLICANT_COLUMNS, applicants)
     codes = []
     for r in with_codes:
+        patent_id = ids[r.publication_number]
         main = {ClassificationScheme.IPC: _main_ipc(r)}
         main[ClassificationScheme.CPC] = r.cpc[0] if r.cpc else None
         for position, (scheme, code) in enumerate(_codes(r)):
-            codes.append(
-                {"patent_id": ids[r.publication_number], "scheme": scheme, "code": code,
-                 "position": position, "is_main": code == main[scheme]}
-            )  # fmt: skip
-    if codes:
-        db.session.execute(insert(PatentClassification.__table__), codes)
+            codes.append((patent_id, scheme.value, code, position, code == main[scheme]))
+    insert_rows(PatentClassification.__table__, _CODE_COLUMNS, codes)
+
+
+_APPLICANT_COLUMNS = ("patent_id", "position", "name", "normalized_name")
+_CODE_COLUMNS = ("patent_id", "scheme", "code", "position", "is_main")
 
 
 def retag_all(progress: Progress = _no_progress) -> int:
