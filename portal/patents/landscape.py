@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
-    Integer,
+    Select,
     String,
     case,
     cast,
@@ -28,10 +28,7 @@ from sqlalchemy import (
     text,
     true,
 )
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import aliased
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from portal.extensions import db
 from portal.patents.legal_status import LegalStatus
@@ -172,36 +169,26 @@ def region_key(country: str, province: str | None, city: str | None, names: list
     return "china" if province else "unknown"
 
 
-class _SlashPosition(FunctionElement[int]):
-    """1-based position of the first "/" in a code, 0 where there is none."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(_SlashPosition)
-def _slash_position_sqlite(element: _SlashPosition, compiler: SQLCompiler, **kw: object) -> str:
-    return f"instr({compiler.process(element.clauses, **kw)}, '/')"
+def _of_selected(
+    query: Select, patent_id: InstrumentedAttribute[int], selected: ColumnElement[bool] | None
+) -> Select:
+    """`query` on child rows, kept to the selected patents; with no filter (None) the patents
+    table is not joined at all."""
+    if selected is None:
+        return query
+    return query.join(Patent, Patent.id == patent_id).where(selected)
 
 
-@compiles(_SlashPosition, "postgresql")
-def _slash_position_postgres(element: _SlashPosition, compiler: SQLCompiler, **kw: object) -> str:
-    return f"strpos({compiler.process(element.clauses, **kw)}, '/')"
-
-
-def _main_group_sql(code: ColumnElement[str]) -> ColumnElement[str]:
-    """numbers.ipc_main_group in SQL: 'H01M 10/0525' -> 'H01M 10/00'; a subclass stays."""
-    slash = _SlashPosition(code)
-    return case((slash > 0, func.substr(code, 1, slash - 1, type_=String) + "/00"), else_=code)
-
-
-def _code_counts(part: ColumnElement[str], selected: ColumnElement[bool], top: int) -> list[Count]:
-    """Patents per IPC group or subclass (a patent with two codes of one group counts once)."""
+def _code_counts(
+    part: InstrumentedAttribute[str], selected: ColumnElement[bool] | None, top: int
+) -> list[Count]:
+    """Patents per IPC group or subclass (a patent with two codes of one group counts once),
+    from the covering index of the stored column; `selected` None: every patent."""
     key = part.label("key")
+    query = select(key, func.count(func.distinct(PatentClassification.patent_id)).label("n"))
+    query = _of_selected(query, PatentClassification.patent_id, selected)
     rows = db.session.execute(
-        select(key, func.count(func.distinct(PatentClassification.patent_id)).label("n"))
-        .join(Patent, Patent.id == PatentClassification.patent_id)
-        .where(PatentClassification.scheme == ClassificationScheme.IPC, selected)
+        query.where(PatentClassification.scheme == ClassificationScheme.IPC)
         .group_by(key)
         .order_by(text("n DESC"), key)
         .limit(top)
@@ -209,17 +196,19 @@ def _code_counts(part: ColumnElement[str], selected: ColumnElement[bool], top: i
     return [Count(k, n) for k, n in rows]
 
 
-def _network(selected: ColumnElement[bool], top: int) -> tuple[list[Count], list[Edge]]:
+def _network(selected: ColumnElement[bool] | None, top: int) -> tuple[list[Count], list[Edge]]:
     """Co-applicant network: the `top * 2` strongest pairs of organizations filing together,
     and their members with their filings in the selection."""
     first, second = aliased(PatentApplicant), aliased(PatentApplicant)
     joint = func.count(func.distinct(first.patent_id)).label("n")
     pairs = db.session.execute(
-        select(first.normalized_name, second.normalized_name, joint)
-        .join(second, (second.patent_id == first.patent_id)
-              & (first.normalized_name < second.normalized_name))
-        .join(Patent, Patent.id == first.patent_id)
-        .where(selected)
+        _of_selected(
+            select(first.normalized_name, second.normalized_name, joint)
+            .join(second, (second.patent_id == first.patent_id)
+                  & (first.normalized_name < second.normalized_name)),
+            first.patent_id,
+            selected,
+        )
         .group_by(first.normalized_name, second.normalized_name)
         .order_by(text("n DESC"), first.normalized_name, second.normalized_name)
         .limit(top * 2)
@@ -230,13 +219,16 @@ def _network(selected: ColumnElement[bool], top: int) -> tuple[list[Count], list
     filings = {
         key: (name, n)
         for key, name, n in db.session.execute(
-            select(
-                PatentApplicant.normalized_name,
-                func.min(PatentApplicant.name),
-                func.count(func.distinct(PatentApplicant.patent_id)),
+            _of_selected(
+                select(
+                    PatentApplicant.normalized_name,
+                    func.min(PatentApplicant.name),
+                    func.count(func.distinct(PatentApplicant.patent_id)),
+                ),
+                PatentApplicant.patent_id,
+                selected,
             )
-            .join(Patent, Patent.id == PatentApplicant.patent_id)
-            .where(selected, PatentApplicant.normalized_name.in_(members))
+            .where(PatentApplicant.normalized_name.in_(members))
             .group_by(PatentApplicant.normalized_name)
         )
     }
@@ -278,19 +270,19 @@ def landscape(filters: PatentFilter, *, top: int = 15, today: date | None = None
     result.provinces = _ordered(provinces, top)
 
     applicant_rows = db.session.execute(
-        select(PatentApplicant.normalized_name, func.min(PatentApplicant.name), func.count())
-        .join(Patent, Patent.id == PatentApplicant.patent_id)
-        .where(selected)
+        _of_selected(
+            select(PatentApplicant.normalized_name, func.min(PatentApplicant.name), func.count()),
+            PatentApplicant.patent_id,
+            where,
+        )
         .group_by(PatentApplicant.normalized_name)
         .order_by(func.count().desc(), PatentApplicant.normalized_name)
         .limit(top)
     )
     result.top_applicants = [Count(name, n) for _, name, n in applicant_rows]
-    result.ipc_groups = _code_counts(_main_group_sql(PatentClassification.code), selected, top)
-    result.ipc_subclasses = _code_counts(
-        func.substr(PatentClassification.code, 1, 4), selected, top
-    )
-    result.network_nodes, result.network_edges = _network(selected, top)
+    result.ipc_groups = _code_counts(PatentClassification.main_group, where, top)
+    result.ipc_subclasses = _code_counts(PatentClassification.subclass, where, top)
+    result.network_nodes, result.network_edges = _network(where, top)
 
     regions: Counter[str] = Counter()
     unaddressed = Patent.province.is_(None)

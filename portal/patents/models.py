@@ -139,6 +139,9 @@ class PatentClassification(db.Model):
     __table_args__ = (
         UniqueConstraint("patent_id", "scheme", "code"),
         Index("ix_patent_classifications_scheme_code", "scheme", "code"),
+        # Covering indices: a landscape counts patents per group or subclass from these alone.
+        Index("ix_patent_classifications_main_group", "scheme", "main_group", "patent_id"),
+        Index("ix_patent_classifications_subclass", "scheme", "subclass", "patent_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -149,6 +152,10 @@ class PatentClassification(db.Model):
         enum_column(ClassificationScheme, 3), nullable=False
     )
     code: Mapped[str] = mapped_column(String(30), nullable=False)  # "H01M 10/0525"
+    # What a landscape counts by, stored at import (numbers.ipc_main_group, the first four
+    # characters) so that counting reads an index instead of cutting every code.
+    main_group: Mapped[str] = mapped_column(String(30), nullable=False)  # "H01M 10/00"
+    subclass: Mapped[str] = mapped_column(String(4), nullable=False)  # "H01M"
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     is_main: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 

@@ -29,7 +29,7 @@ from portal.patents.models import (
     PatentClassification,
     PatentType,
 )
-from portal.patents.numbers import normalize_name
+from portal.patents.numbers import ipc_main_group, normalize_name
 from portal.patents.rows import PatentRecord, RowProblem, parse_row
 from portal.patents.tagging import patent_text, tag_texts
 
@@ -340,12 +340,17 @@ def _write_children(chunk: list[PatentRecord], ids: dict[str, int], *, replace: 
         main = {ClassificationScheme.IPC: _main_ipc(r)}
         main[ClassificationScheme.CPC] = r.cpc[0] if r.cpc else None
         for position, (scheme, code) in enumerate(_codes(r)):
-            codes.append((patent_id, scheme.value, code, position, code == main[scheme]))
+            codes.append(
+                (patent_id, scheme.value, code, ipc_main_group(code), code[:4], position,
+                 code == main[scheme])
+            )  # fmt: skip
     insert_rows(PatentClassification.__table__, _CODE_COLUMNS, codes)
 
 
 _APPLICANT_COLUMNS = ("patent_id", "position", "name", "normalized_name")
-_CODE_COLUMNS = ("patent_id", "scheme", "code", "position", "is_main")
+_CODE_COLUMNS = (
+    "patent_id", "scheme", "code", "main_group", "subclass", "position", "is_main",
+)  # fmt: skip
 
 
 def retag_all(progress: Progress = _no_progress) -> int:
