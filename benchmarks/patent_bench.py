@@ -2,9 +2,10 @@
 
 The rows are the 40 real Patentics records of tests/data/patents/patentics-ar-gbk.csv repeated
 to the target size, each copy with its own publication and application number (so every row
-is a new patent), written as the UTF-8-with-BOM CSV Patentics exports. Each size is imported
-into a fresh SQLite database (the embedded default) through `import_patents`, validation,
-green tagging and the bulk writes included, then imported again (every row an update).
+is a new patent) and every tenth with a battery code too (a green topic to navigate), written
+as the UTF-8-with-BOM CSV Patentics exports. Each size is imported into a fresh SQLite database
+(the embedded default) through `import_patents`, validation, green tagging and the bulk writes
+included, then imported again (every row an update).
 Reported per size: wall and CPU seconds and rows/s for the first import and the re-import
 (CPU time is the fairer figure on a shared, loaded machine) and the process's peak resident
 memory; with `--trace-memory` also the peak of Python allocations during the import
@@ -59,6 +60,8 @@ def synthetic_export(rows: int) -> bytes:
         record = list(records[index % len(records)])
         record[0] = f"CN{300000000 + index}A"
         record[1] = f"CN2021{10000000 + index}.X"
+        if index % 10 == 0:  # a tenth are battery patents: the green topic electric_storage
+            record[6] = f"{record[6]} | H01M 10/44"
         writer.writerow(record)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -71,6 +74,7 @@ LANDSCAPE_FILTERS = {
     "all": PatentFilter(),
     "q=显示": PatentFilter(q="显示"),
     "green": PatentFilter(green=True),
+    "topic=electric_storage": PatentFilter(topic="electric_storage"),
     "carbon_type=none": PatentFilter(carbon_type=CarbonType.NONE),
     "applicant=科技": PatentFilter(applicant="科技"),
 }
@@ -97,7 +101,7 @@ def landscape_latency(repeat: int, *, cached: bool) -> None:
             cpu_times.append((time.process_time() - cpu_started) * 1000)
             db.session.rollback()
         print(
-            f"  {'cached' if cached else 'computed'} {label:<17} {total:7d} patents |"
+            f"  {'cached' if cached else 'computed'} {label:<22} {total:7d} patents |"
             f" wall p50 {percentile(times, 0.5):5.0f}"
             f" p95 {percentile(times, 0.95):5.0f} p99 {percentile(times, 0.99):5.0f} ms"
             f" | CPU p50 {percentile(cpu_times, 0.5):5.0f} p95 {percentile(cpu_times, 0.95):5.0f}"

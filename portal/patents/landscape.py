@@ -15,14 +15,20 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    Column,
     ColumnElement,
+    Integer,
+    MetaData,
     Select,
     String,
+    Table,
     case,
     cast,
+    delete,
     exists,
     false,
     func,
+    insert,
     or_,
     select,
     text,
@@ -172,11 +178,11 @@ def region_key(country: str, province: str | None, city: str | None, names: list
 def _of_selected(
     query: Select, patent_id: InstrumentedAttribute[int], selected: ColumnElement[bool] | None
 ) -> Select:
-    """`query` on child rows, kept to the selected patents; with no filter (None) the patents
-    table is not joined at all."""
+    """`query` on child rows, kept to the selected patents by joining the selection (the
+    patents table is not read); with no filter (None) every row counts."""
     if selected is None:
         return query
-    return query.join(Patent, Patent.id == patent_id).where(selected)
+    return query.join(_SELECTION, _SELECTION.c.id == patent_id)
 
 
 def _code_counts(
@@ -245,9 +251,30 @@ def _xiamen_named() -> ColumnElement[bool]:
     )
 
 
+# The ids a filtered landscape counts, found once per landscape: each count then reads this
+# table instead of evaluating the filters (a text search over every abstract) again. A
+# temporary table is the connection's own, so landscapes on other connections do not meet.
+_SELECTION = Table(
+    "landscape_selection",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    prefixes=["TEMPORARY"],
+)
+
+
+def _selection(where: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The patents `where` selects, as membership of the filled temporary table."""
+    connection = db.session.connection()
+    _SELECTION.create(connection, checkfirst=True)
+    connection.execute(delete(_SELECTION))
+    connection.execute(insert(_SELECTION).from_select(["id"], select(Patent.id).where(where)))
+    return Patent.id.in_(select(_SELECTION.c.id))
+
+
 def landscape(filters: PatentFilter, *, top: int = 15, today: date | None = None) -> Landscape:
     today = today or date.today()
-    where = patents_query(filters).whereclause
+    filtered = patents_query(filters).whereclause
+    where = _selection(filtered) if filtered is not None else None
     selected: ColumnElement[bool] = where if where is not None else true()
     total = db.session.scalar(select(func.count(Patent.id)).where(selected)) or 0
     result = Landscape(total)
