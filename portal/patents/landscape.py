@@ -282,25 +282,47 @@ def landscape(filters: PatentFilter, *, top: int = 15, today: date | None = None
     filtered = patents_query(filters).whereclause
     where = _selection(filtered) if filtered is not None else None
     selected: ColumnElement[bool] = where if where is not None else true()
-    total = db.session.scalar(select(func.count(Patent.id)).where(selected)) or 0
-    result = Landscape(total)
-    if not total:
+    # One pass over the selected patents, grouped by every column the patent-level counts
+    # need; the counts are tallied from its groups (far fewer than patents).
+    named = case((Patent.province.is_(None), _xiamen_named()), else_=false())
+    columns = (
+        Patent.application_year, Patent.priority_year, Patent.legal_status, Patent.patent_type,
+        Patent.country, Patent.province, Patent.city, named,
+        # As text: PostgreSQL's json has no equality.
+        cast(Patent.green_topics, String),
+    )  # fmt: skip
+    groups = db.session.execute(select(*columns, func.count()).where(selected).group_by(*columns))
+    years: Counter[int | None] = Counter()
+    priority_years: Counter[int | None] = Counter()
+    status_counts: Counter[LegalStatus] = Counter()
+    type_counts: Counter[PatentType] = Counter()
+    provinces: Counter[str] = Counter()
+    regions: Counter[str] = Counter()
+    topics: Counter[str] = Counter()
+    topic_years: dict[str, Counter[int]] = {}
+    for year, priority, status, kind, country, province, city, xiamen, green, n in groups:
+        years[year] += n
+        priority_years[priority] += n
+        status_counts[status] += n
+        type_counts[kind] += n
+        if province:
+            provinces[province] += n
+        regions[region_key(country, province, city, ["厦门"] if xiamen else [])] += n
+        for topic in json.loads(green) if green else []:
+            topics[topic] += n
+            if year is not None:
+                topic_years.setdefault(topic, Counter())[year] += n
+    result = Landscape(sum(years.values()))
+    if not result.total:
         return result
-
-    def grouped(*columns: ColumnElement[object]) -> list[tuple[object, ...]]:
-        rows = db.session.execute(select(*columns, func.count()).where(selected).group_by(*columns))
-        return [tuple(row) for row in rows]
-
-    result.by_year, result.without_year = _years(grouped(Patent.application_year), today)  # type: ignore[arg-type]
-    result.by_priority_year, _ = _years(grouped(Patent.priority_year), today)  # type: ignore[arg-type]
-    status_counts = dict(grouped(Patent.legal_status))  # type: ignore[arg-type]
+    result.by_year, result.without_year = _years(list(years.items()), today)
+    result.by_priority_year, _ = _years(list(priority_years.items()), today)
     result.legal_status = [
         Count(s.value, status_counts[s]) for s in LegalStatus if s in status_counts
     ]
-    type_counts = dict(grouped(Patent.patent_type))  # type: ignore[arg-type]
     result.patent_types = [Count(t.value, type_counts[t]) for t in PatentType if t in type_counts]
-    provinces = Counter({str(p): n for p, n in grouped(Patent.province) if p})
     result.provinces = _ordered(provinces, top)
+    result.regions = [Count(key, regions[key]) for key in REGIONS if regions[key]]
 
     applicant_rows = db.session.execute(
         _of_selected(
@@ -316,30 +338,7 @@ def landscape(filters: PatentFilter, *, top: int = 15, today: date | None = None
     result.ipc_groups = _code_counts(PatentClassification.main_group, where, top)
     result.ipc_subclasses = _code_counts(PatentClassification.subclass, where, top)
     result.network_nodes, result.network_edges = _network(where, top)
-
-    regions: Counter[str] = Counter()
-    unaddressed = Patent.province.is_(None)
-    named = case((unaddressed, _xiamen_named()), else_=false())
-    for country, province, city, xiamen, n in grouped(
-        Patent.country, Patent.province, Patent.city, named
-    ):
-        names = ["厦门"] if xiamen else []
-        regions[region_key(country, province, city, names)] += n  # type: ignore[arg-type]
-    result.regions = [Count(key, regions[key]) for key in REGIONS if regions[key]]
-
-    topics: Counter[str] = Counter()
-    topic_years: dict[str, Counter[int]] = {}
-    all_years: Counter[int] = Counter()
-    # Few distinct lists of topics occur: count the lists per year, then split them. Grouped
-    # as text: PostgreSQL's json has no equality.
-    for green, year, n in grouped(cast(Patent.green_topics, String), Patent.application_year):
-        keys = json.loads(green) if green else []  # type: ignore[arg-type]
-        for topic in keys:
-            topics[topic] += n  # type: ignore[operator]
-        if year is not None:
-            all_years[year] += n  # type: ignore[index, operator]
-            for topic in keys:
-                topic_years.setdefault(topic, Counter())[year] += n  # type: ignore[index, operator]
+    all_years = Counter({y: n for y, n in years.items() if y is not None})
     result.topics = _ordered(topics)
     window = result.growth_years = growth_window(today)
     result.growth = [_growth("", all_years, window)] + [
