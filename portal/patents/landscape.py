@@ -136,9 +136,13 @@ def _years(rows: list[tuple[int | None, int]], today: date) -> tuple[list[Count]
     return [Count(str(y), counts.get(y, 0), y >= cutoff) for y in span], missing
 
 
-def growth_window(today: date) -> tuple[int, int]:
-    """The last GROWTH_YEARS complete years (none inside the publication lag) on `today`."""
+def growth_window(today: date, latest: int | None = None) -> tuple[int, int]:
+    """The last GROWTH_YEARS complete years (none inside the publication lag) on `today`,
+    ending by the `latest` year the selection has filings in: an export made years ago has
+    none after it, and its growth would read as a fall to zero."""
     last = incomplete_from(today) - 1
+    if latest is not None:
+        last = min(last, latest)
     return last - GROWTH_YEARS + 1, last
 
 
@@ -340,7 +344,7 @@ def landscape(filters: PatentFilter, *, top: int = 15, today: date | None = None
     result.network_nodes, result.network_edges = _network(where, top)
     all_years = Counter({y: n for y, n in years.items() if y is not None})
     result.topics = _ordered(topics)
-    window = result.growth_years = growth_window(today)
+    window = result.growth_years = growth_window(today, max(all_years, default=None))
     result.growth = [_growth("", all_years, window)] + [
         _growth(c.key, topic_years.get(c.key, Counter()), window) for c in result.topics
     ]

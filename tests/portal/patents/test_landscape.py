@@ -73,6 +73,8 @@ def test_life_cycle_and_growth_over_the_last_five_complete_years(app: Flask) -> 
     assert fuel_cells.key == "fuel_cells"
     assert compound_growth(2, 32, 5) == 1.0  # 2 -> 32 in four steps: doubling each year
     assert growth_window(date(2026, 6, 30)) == (2019, 2023)
+    # an export whose filings end in 2021: its window ends there, not in years it cannot know
+    assert growth_window(date(2026, 6, 30), latest=2021) == (2017, 2021)
 
 
 def test_carbon_type_and_plan_field_filter_the_landscape(app: Flask) -> None:
