@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
 from pathlib import Path
 
 import click
@@ -17,10 +16,8 @@ from matching.evaluations import (
     evaluate_carbon,
 )
 from portal.classification import service
+from portal.classification.runs import classify_each
 from portal.embeddings.service import get_embedder
-from portal.extensions import db
-from portal.organizations.models import Organization
-from portal.transactions import unit_of_work
 
 classify_cli = click.Group("classify", help="Carbon type of organizations; classifier quality.")
 
@@ -36,24 +33,15 @@ def classify_organizations_command(org_ids: tuple[int, ...]) -> None:
         missing = sorted(set(org_ids) - set(ids))
         raise click.ClickException(f"no organization with id {', '.join(map(str, missing))}")
     started = time.perf_counter()
-    stored: Counter[str] = Counter()
-    changed = overridden = 0
-    with click.progressbar(ids, label="classifying organizations") as bar:
-        for org_id in bar:
-            org = db.session.get(Organization, org_id)
-            assert org is not None  # ids were read from the table just now
-            with unit_of_work():  # one organization per transaction, as it is classified
-                result = service.classify_organization_carbon(org)
-            stored[result.carbon_type.value] += 1
-            changed += result.changed
-            overridden += result.overridden
+    with click.progressbar(length=len(ids), label="classifying organizations") as bar:
+        run = classify_each(ids, progress=lambda done, _total: bar.update(done - bar.pos))
     seconds = time.perf_counter() - started
-    summary = ", ".join(f"{t} {stored[t]}" for t in ("negative", "zero", "low", "none"))
+    summary = ", ".join(f"{t} {run.by_type[t]}" for t in ("negative", "zero", "low", "none"))
     click.echo(
         f"classified {len(ids)} organizations in {seconds:.1f} s: {summary}; "
-        f"{changed} changed, {overridden} kept a broker's override"
+        f"{run.changed} changed, {run.overridden} kept a broker's override"
     )
-    current_app.logger.info("classified %d organizations (%d changed)", len(ids), changed)
+    current_app.logger.info("classified %d organizations (%d changed)", len(ids), run.changed)
 
 
 def _print_report(report: ClassificationReport) -> None:

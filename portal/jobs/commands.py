@@ -77,8 +77,13 @@ def status_command() -> None:
 
 
 @jobs_cli.command("wait")
-@click.option("--timeout", default=1800, show_default=True, type=click.IntRange(1),
-              help="Seconds to wait before giving up (exit status 1).")
+@click.option(
+    "--timeout",
+    default=1800,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Seconds to wait before giving up (exit status 1).",
+)
 def wait_command(timeout: int) -> None:
     """Wait, with a progress bar, until the worker has done every change in the outbox and
     every queued job: scripts that need the derived data (matches, the index) run after it."""

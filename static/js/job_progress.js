@@ -1,7 +1,8 @@
-// Follows an import job on its progress page: polls the JSON status route, moves the bar, and
-// loads the result page when the job has ended (a static file: the CSP forbids inline scripts).
+// Follows a background job (an import, a maintenance run) on its progress page: polls the JSON
+// status route, moves the bar, and loads the result page when the job has ended (a static file:
+// the CSP forbids inline scripts).
 (function () {
-  var root = document.getElementById('import-progress');
+  var root = document.querySelector('[data-job-progress]');
   if (!root) return;
   var bar = root.querySelector('[data-progress-bar]');
   var meter = root.querySelector('[role=progressbar]');
