@@ -16,7 +16,10 @@ jobs_cli = click.Group("jobs", help="Background jobs: run the worker, see the qu
 
 
 @jobs_cli.command("worker")
-@click.option("--workers", "-w", default=1, show_default=True, type=click.IntRange(1, 64))
+# Two threads: a long job (a maintenance run, a large import) holds one for minutes while the
+# other keeps draining the outbox and writing the heartbeat. Handlers and the embedded index are
+# safe across threads (the index writes under a lock; on SQLite writers take turns).
+@click.option("--workers", "-w", default=2, show_default=True, type=click.IntRange(1, 64))
 @click.option(
     "--worker-type",
     "-k",
