@@ -25,6 +25,8 @@ def classify_each(
     """Classify the organizations ``ids``, committing each as it is classified (a long run
     that stops keeps what it did); ``progress(done, total)`` hears of each."""
     run = ClassificationRun()
+    if progress is not None:
+        progress(0, len(ids))  # the first one waits for the classifier to load its examples
     for done, org_id in enumerate(ids, start=1):
         org = db.session.get(Organization, org_id)
         if org is not None:  # deleted since the ids were read

@@ -107,7 +107,9 @@ def maintenance_progress(name: str) -> str:
 @login_required
 @requires(Action.VIEW_SYSTEM_STATUS)
 def maintenance_status(name: str) -> Response:
-    """What the progress page polls: done / total and the state."""
+    """What the progress page polls: done / total and the state (with its label, shown)."""
     get_maintenance(name)
     record = _shown_record(name) or {"state": "none", "done": 0, "total": 0}
-    return jsonify(state=record["state"], done=record["done"], total=record["total"])
+    state = record["state"]
+    label = str(STATE_LABELS.get(state, ""))
+    return jsonify(state=state, label=label, done=record["done"], total=record["total"])

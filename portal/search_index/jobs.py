@@ -19,6 +19,7 @@ def reindex_everything(progress: Progress) -> dict[str, int]:
     types = list(PORTAL_DOC_TYPES)
     total = reindex_size(types)
     written = 0
+    progress(0, total)
 
     def one_more(n: int) -> None:
         nonlocal written

@@ -22,6 +22,7 @@
         show('done', status.done);
         show('total', status.total || '…');
         show('rejected', status.rejected);
+        if (status.label) show('state', status.label);
         if (status.state === 'done' || status.state === 'failed') {
           window.location.assign(root.getAttribute('data-done-url'));
         } else if (status.state === 'interrupted') {

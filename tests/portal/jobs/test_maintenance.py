@@ -64,7 +64,12 @@ def test_each_maintenance_runs_as_a_job_the_page_follows(
         page = client.get(url)
         assert "排队中" in page.text and f'data-status-url="{url}/status"' in page.text
         assert "js/job_progress.js" in page.text and "<script>" not in page.text
-        assert client.get(f"{url}/status").json == {"state": "queued", "done": 0, "total": 0}
+        assert client.get(f"{url}/status").json == {
+            "state": "queued",
+            "label": "排队中",
+            "done": 0,
+            "total": 0,
+        }
         again = client.post(url)  # a second start while one is queued is refused
         assert again.location == "/admin/jobs"
         assert "这项维护任务正在进行" in client.get(again.location).text
@@ -87,7 +92,12 @@ def test_each_maintenance_runs_as_a_job_the_page_follows(
     assert '已排序的技术成果</th><td class="text-end">2<' in recomputed
     organizations = len(carbon)
     classified = client.get(f"{CLASSIFY}/status").json
-    assert classified == {"state": "done", "done": organizations, "total": organizations}
+    assert classified == {
+        "state": "done",
+        "label": "已完成",
+        "done": organizations,
+        "total": organizations,
+    }
 
 
 def test_only_admins_start_maintenance_and_brokers_may_watch(
@@ -142,7 +152,7 @@ def test_a_failing_maintenance_shows_its_error_and_the_page_says_so(
     auth.login("admin@test.xm")
     client.post("/admin/jobs/maintenance/test.broken")
     status = client.get("/admin/jobs/maintenance/test.broken/status").json
-    assert status == {"state": "failed", "done": 2, "total": 5}
+    assert status == {"state": "failed", "label": "失败", "done": 2, "total": 5}
     page = client.get("/admin/jobs/maintenance/test.broken").text
     assert "任务失败，已完成 2 / 5" in page
     assert "index folder &lt;b&gt;is&lt;/b&gt; read-only" in page
