@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from matching.carbon_data import LABELED_FILE
+from matching.carbon_data import AREA_LABELED_FILE, LABELED_FILE
 from matching.evaluate import ClassificationReport, format_table
 from matching.evaluations import (
     evaluate_area_on_catalogue,
@@ -60,16 +60,24 @@ def _print_report(report: ClassificationReport) -> None:
     "labeled_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @click.option(
+    "--area-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=AREA_LABELED_FILE,
+    show_default=True,
+    help="Texts from outside the plan labeled with their plan field (`text`, `area`).",
+)
+@click.option(
     "--catalogue",
     is_flag=True,
     help="Also classify the official catalogue's own rows (说明 -> 一级/二级目录), each left out.",
 )
-def evaluate_command(labeled_file: Path | None, catalogue: bool) -> None:
+def evaluate_command(labeled_file: Path | None, area_file: Path, catalogue: bool) -> None:
     """Accuracy, macro-F1, recall per label and confusion matrix of the carbon-type classifier on
     the test rows of LABELED_FILE (CSV with `text`, `carbon_type` and `split`; a file without
     `split` is measured whole), its examples being the file's train rows; then top-1 / top-3 of
-    the plan-field suggestions on the file's texts that carry an `area`. Without LABELED_FILE,
-    the project's labeled set (seed_data/classification/carbon_labeled.csv)."""
+    the plan-field suggestions on the file's texts that carry an `area`, and on the texts of
+    --area-file (none of them the plan's own sentences). Without LABELED_FILE, the project's
+    labeled set (seed_data/classification/carbon_labeled.csv)."""
     path = labeled_file or LABELED_FILE
     embedder = get_embedder()
     click.echo(f"embedder: {embedder.name} ({embedder.dim} dimensions)")
@@ -77,8 +85,9 @@ def evaluate_command(labeled_file: Path | None, catalogue: bool) -> None:
     try:
         carbon = evaluate_carbon(embedder, path)
         area = evaluate_area_on_labeled(embedder, path)
+        independent = evaluate_area_on_labeled(embedder, area_file)
     except (KeyError, ValueError) as exc:
-        raise click.ClickException(f"cannot read {path}: {exc}") from exc
+        raise click.ClickException(f"cannot read {path} or {area_file}: {exc}") from exc
     click.echo(f"carbon type on {path} ({time.perf_counter() - started:.1f} s)")
     _print_report(carbon)
     if area.count:
@@ -86,6 +95,10 @@ def evaluate_command(labeled_file: Path | None, catalogue: bool) -> None:
             f"\n{area.name} on {area.count} labeled texts: top-1 {area.top1:.3f}, "
             f"top-3 {area.top3:.3f}"
         )
+    click.echo(
+        f"{independent.name} on {independent.count} texts of {area_file.name}: "
+        f"top-1 {independent.top1:.3f}, top-3 {independent.top3:.3f}"
+    )
     if catalogue:
         started = time.perf_counter()
         reports = evaluate_area_on_catalogue(embedder)
