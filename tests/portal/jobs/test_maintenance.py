@@ -18,6 +18,7 @@ from portal.jobs.progress import SILENT_AFTER_SECONDS, get_progress, set_progres
 from portal.jobs.queue import configure_queue, huey
 from portal.jobs.service import run_queued
 from portal.listings.kinds import ListingKind
+from portal.matches import jobs as matches_jobs
 from portal.matches.models import MatchRun
 from portal.organizations.models import Organization
 from portal.search_index.backends import get_backends
@@ -174,3 +175,21 @@ def test_starting_is_refused_plainly_when_the_queue_is_unreachable(
     finally:
         app.config.update(JOBS_URL=None, JOBS_IMMEDIATE=True)
         configure_queue(app)
+
+
+def test_a_whole_re_rank_commits_as_it_goes(
+    app: Flask, people: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite one transaction for a whole re-rank would hold the write lock for minutes."""
+    publish_three(people)
+    db.session.execute(delete(MatchRun))
+    db.session.commit()
+    seen_elsewhere: list[int] = []
+
+    def watch(done: int, total: int) -> None:
+        with db.engine.connect() as other:  # another connection sees committed rows only
+            seen_elsewhere.append(other.scalar(select(func.count()).select_from(MatchRun)))
+
+    monkeypatch.setattr(matches_jobs, "COMMIT_EVERY", 1)
+    matches_jobs.recompute_every_listing(watch)
+    assert seen_elsewhere[1:4] == [1, 2, 3]  # each listing's run was committed before the next
