@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,11 +36,12 @@ def require_service(env_var: str, what: str) -> str:
     pytest.skip(message)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+DATABASE_BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=DATABASE_BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'portal.sqlite3'}"
-    return require_service("TEST_DATABASE_URL", "PostgreSQL")
+    return database_url_for(request.param, tmp_path)
 
 
 def _drop_everything() -> None:
@@ -90,22 +92,39 @@ def app_with(**settings: object) -> Flask:
     return create_app(type("TestSettings", (TestConfig,), settings))
 
 
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+def database_url_for(backend: str, folder: Path) -> str:
+    """A SQLite file in `folder`, or the PostgreSQL database of TEST_DATABASE_URL."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'portal.sqlite3'}"
+    return require_service("TEST_DATABASE_URL", "PostgreSQL")
+
+
+@contextmanager
+def app_on_database(database_url: str, folder: Path) -> Iterator[Flask]:
+    """A test app on a fresh schema of `database_url`, its files in `folder`, inside its app
+    context; the database is emptied when the block ends."""
     app = app_with(
         SQLALCHEMY_DATABASE_URI=database_url,
         WTF_CSRF_ENABLED=False,
-        SEARCH_INDEX_DIR=str(tmp_path / "search"),
+        SEARCH_INDEX_DIR=str(folder / "search"),
     )
-    app.instance_path = str(tmp_path / "instance")
+    app.instance_path = str(folder / "instance")
     with app.app_context():
         # The engine is the database asked for, not a silent stand-in.
         assert db.engine.url.render_as_string(hide_password=False) == database_url
         _fresh_schema(database_url)
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            _empty_schema(database_url)
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    with app_on_database(database_url, tmp_path) as app:
         yield app
-        db.session.remove()
-        _empty_schema(database_url)
-        db.engine.dispose()
 
 
 @pytest.fixture
