@@ -8,9 +8,9 @@ so a CI run can never pass by silently not testing PostgreSQL.
 from __future__ import annotations
 
 import os
-import shutil
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,6 +77,12 @@ def _truncate_all() -> None:
 _SQLITE_SCHEMA: list[Path] = []
 
 
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """SQLite's own backup copy: right whatever journal mode the file is in."""
+    with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(target)) as copy:
+        original.backup(copy)
+
+
 def _sqlite_file(database_url: str) -> Path | None:
     prefix = "sqlite:///"
     return Path(database_url.removeprefix(prefix)) if database_url.startswith(prefix) else None
@@ -86,7 +92,7 @@ def _fresh_schema(database_url: str) -> None:
     sqlite_file = _sqlite_file(database_url)
     if sqlite_file is not None and _SQLITE_SCHEMA and not sqlite_file.exists():
         # Nothing has opened the file yet, so no connection sees it replaced.
-        shutil.copyfile(_SQLITE_SCHEMA[0], sqlite_file)
+        _copy_sqlite(_SQLITE_SCHEMA[0], sqlite_file)
         return
     if database_url not in _MADE_THIS_RUN or not _keeps_schema(database_url):
         _drop_everything()
@@ -94,7 +100,7 @@ def _fresh_schema(database_url: str) -> None:
         _MADE_THIS_RUN.add(database_url)
         if sqlite_file is not None and not _SQLITE_SCHEMA:
             schema = sqlite_file.with_name("schema.sqlite3")
-            shutil.copyfile(sqlite_file, schema)
+            _copy_sqlite(sqlite_file, schema)
             _SQLITE_SCHEMA.append(schema)
 
 
