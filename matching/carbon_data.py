@@ -16,6 +16,9 @@ CARBON_SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data" / "carbon
 LABELED_FILE = (
     Path(__file__).resolve().parent.parent / "seed_data" / "classification" / "carbon_labeled.csv"
 )
+# Texts from outside the plan labeled with their plan field only (seed_data/classification/
+# README.md): the independent measure of the plan-field suggestions; nothing is tuned on them.
+AREA_LABELED_FILE = LABELED_FILE.with_name("area_labeled.csv")
 TRAIN, TEST = "train", "test"
 CARBON_TYPES = ("negative", "zero", "low", "none")
 CARBON_LABELS = {"negative": "负碳", "zero": "零碳", "low": "低碳", "none": "非低碳类"}

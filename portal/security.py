@@ -44,6 +44,7 @@ class Action(enum.StrEnum):
     IMPORT_LISTINGS = "import_listings"
     CLASSIFY_ORGANIZATION = "classify_organization"
     VIEW_SYSTEM_STATUS = "view_system_status"
+    RUN_MAINTENANCE = "run_maintenance"
     VIEW_LISTING_MATCHES = "view_listing_matches"
     GIVE_MATCH_FEEDBACK = "give_match_feedback"
     REQUEST_MEMBERSHIP = "request_membership"
@@ -143,7 +144,7 @@ def can(user: User | None, action: Action, target: Any = None) -> bool:
             return isinstance(target, Organization) and (staff or _administers(user, target.id))
         case Action.DEACTIVATE_ACCOUNT:  # target: the account; brokers not staff accounts
             return staff and isinstance(target, User) and target.role not in STAFF_ROLES
-        case Action.MANAGE_USERS:
+        case Action.MANAGE_USERS | Action.RUN_MAINTENANCE:  # administrators only
             return False
     return False
 

@@ -27,6 +27,12 @@ class RowIdConverter(IntegerConverter):
     regex = r"\d{1,9}"
 
 
+def row_id(raw: str) -> int | None:
+    """A row id from a form field or query argument, as the converter above takes it: one to
+    nine ASCII digits (``"²".isdigit()`` is true, and a 20-digit id overflows PostgreSQL)."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+
+
 def configure_url_converters(app: Flask) -> None:
     """Before any route is added: every `<int:...>` of the portal is a row id."""
     app.url_map.converters["int"] = RowIdConverter

@@ -8,7 +8,9 @@ so a CI run can never pass by silently not testing PostgreSQL.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,11 +37,12 @@ def require_service(env_var: str, what: str) -> str:
     pytest.skip(message)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+DATABASE_BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=DATABASE_BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'portal.sqlite3'}"
-    return require_service("TEST_DATABASE_URL", "PostgreSQL")
+    return database_url_for(request.param, tmp_path)
 
 
 def _drop_everything() -> None:
@@ -69,14 +72,41 @@ def _truncate_all() -> None:
         connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
 
 
+# A SQLite file with the schema this run made first: making the tables in a new file costs
+# about a second (each statement is synced to disk), copying the file a few milliseconds.
+_SQLITE_SCHEMA: list[Path] = []
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """SQLite's own backup copy: right whatever journal mode the file is in."""
+    with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(target)) as copy:
+        original.backup(copy)
+
+
+def _sqlite_file(database_url: str) -> Path | None:
+    prefix = "sqlite:///"
+    return Path(database_url.removeprefix(prefix)) if database_url.startswith(prefix) else None
+
+
 def _fresh_schema(database_url: str) -> None:
+    sqlite_file = _sqlite_file(database_url)
+    if sqlite_file is not None and _SQLITE_SCHEMA and not sqlite_file.exists():
+        # Nothing has opened the file yet, so no connection sees it replaced.
+        _copy_sqlite(_SQLITE_SCHEMA[0], sqlite_file)
+        return
     if database_url not in _MADE_THIS_RUN or not _keeps_schema(database_url):
         _drop_everything()
         db.create_all()
         _MADE_THIS_RUN.add(database_url)
+        if sqlite_file is not None and not _SQLITE_SCHEMA:
+            schema = sqlite_file.with_name("schema.sqlite3")
+            _copy_sqlite(sqlite_file, schema)
+            _SQLITE_SCHEMA.append(schema)
 
 
 def _empty_schema(database_url: str) -> None:
+    if _sqlite_file(database_url) is not None:
+        return  # the file is the test's own and goes with its folder
     if _keeps_schema(database_url):
         _truncate_all()
     else:
@@ -90,22 +120,39 @@ def app_with(**settings: object) -> Flask:
     return create_app(type("TestSettings", (TestConfig,), settings))
 
 
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+def database_url_for(backend: str, folder: Path) -> str:
+    """A SQLite file in `folder`, or the PostgreSQL database of TEST_DATABASE_URL."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'portal.sqlite3'}"
+    return require_service("TEST_DATABASE_URL", "PostgreSQL")
+
+
+@contextmanager
+def app_on_database(database_url: str, folder: Path) -> Iterator[Flask]:
+    """A test app on a fresh schema of `database_url`, its files in `folder`, inside its app
+    context; the database is emptied when the block ends."""
     app = app_with(
         SQLALCHEMY_DATABASE_URI=database_url,
         WTF_CSRF_ENABLED=False,
-        SEARCH_INDEX_DIR=str(tmp_path / "search"),
+        SEARCH_INDEX_DIR=str(folder / "search"),
     )
-    app.instance_path = str(tmp_path / "instance")
+    app.instance_path = str(folder / "instance")
     with app.app_context():
         # The engine is the database asked for, not a silent stand-in.
         assert db.engine.url.render_as_string(hide_password=False) == database_url
         _fresh_schema(database_url)
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            _empty_schema(database_url)
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    with app_on_database(database_url, tmp_path) as app:
         yield app
-        db.session.remove()
-        _empty_schema(database_url)
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
 from pathlib import Path
 
 import click
 from flask import current_app
 
-from matching.carbon_data import LABELED_FILE
+from matching.carbon_data import AREA_LABELED_FILE, LABELED_FILE
 from matching.evaluate import ClassificationReport, format_table
 from matching.evaluations import (
     evaluate_area_on_catalogue,
@@ -17,10 +16,8 @@ from matching.evaluations import (
     evaluate_carbon,
 )
 from portal.classification import service
+from portal.classification.runs import classify_each
 from portal.embeddings.service import get_embedder
-from portal.extensions import db
-from portal.organizations.models import Organization
-from portal.transactions import unit_of_work
 
 classify_cli = click.Group("classify", help="Carbon type of organizations; classifier quality.")
 
@@ -36,24 +33,15 @@ def classify_organizations_command(org_ids: tuple[int, ...]) -> None:
         missing = sorted(set(org_ids) - set(ids))
         raise click.ClickException(f"no organization with id {', '.join(map(str, missing))}")
     started = time.perf_counter()
-    stored: Counter[str] = Counter()
-    changed = overridden = 0
-    with click.progressbar(ids, label="classifying organizations") as bar:
-        for org_id in bar:
-            org = db.session.get(Organization, org_id)
-            assert org is not None  # ids were read from the table just now
-            with unit_of_work():  # one organization per transaction, as it is classified
-                result = service.classify_organization_carbon(org)
-            stored[result.carbon_type.value] += 1
-            changed += result.changed
-            overridden += result.overridden
+    with click.progressbar(length=len(ids), label="classifying organizations") as bar:
+        run = classify_each(ids, progress=lambda done, _total: bar.update(done - bar.pos))
     seconds = time.perf_counter() - started
-    summary = ", ".join(f"{t} {stored[t]}" for t in ("negative", "zero", "low", "none"))
+    summary = ", ".join(f"{t} {run.by_type[t]}" for t in ("negative", "zero", "low", "none"))
     click.echo(
         f"classified {len(ids)} organizations in {seconds:.1f} s: {summary}; "
-        f"{changed} changed, {overridden} kept a broker's override"
+        f"{run.changed} changed, {run.overridden} kept a broker's override"
     )
-    current_app.logger.info("classified %d organizations (%d changed)", len(ids), changed)
+    current_app.logger.info("classified %d organizations (%d changed)", len(ids), run.changed)
 
 
 def _print_report(report: ClassificationReport) -> None:
@@ -72,16 +60,24 @@ def _print_report(report: ClassificationReport) -> None:
     "labeled_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @click.option(
+    "--area-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=AREA_LABELED_FILE,
+    show_default=True,
+    help="Texts from outside the plan labeled with their plan field (`text`, `area`).",
+)
+@click.option(
     "--catalogue",
     is_flag=True,
     help="Also classify the official catalogue's own rows (说明 -> 一级/二级目录), each left out.",
 )
-def evaluate_command(labeled_file: Path | None, catalogue: bool) -> None:
+def evaluate_command(labeled_file: Path | None, area_file: Path, catalogue: bool) -> None:
     """Accuracy, macro-F1, recall per label and confusion matrix of the carbon-type classifier on
     the test rows of LABELED_FILE (CSV with `text`, `carbon_type` and `split`; a file without
     `split` is measured whole), its examples being the file's train rows; then top-1 / top-3 of
-    the plan-field suggestions on the file's texts that carry an `area`. Without LABELED_FILE,
-    the project's labeled set (seed_data/classification/carbon_labeled.csv)."""
+    the plan-field suggestions on the file's texts that carry an `area`, and on the texts of
+    --area-file (none of them the plan's own sentences). Without LABELED_FILE, the project's
+    labeled set (seed_data/classification/carbon_labeled.csv)."""
     path = labeled_file or LABELED_FILE
     embedder = get_embedder()
     click.echo(f"embedder: {embedder.name} ({embedder.dim} dimensions)")
@@ -89,8 +85,9 @@ def evaluate_command(labeled_file: Path | None, catalogue: bool) -> None:
     try:
         carbon = evaluate_carbon(embedder, path)
         area = evaluate_area_on_labeled(embedder, path)
+        independent = evaluate_area_on_labeled(embedder, area_file)
     except (KeyError, ValueError) as exc:
-        raise click.ClickException(f"cannot read {path}: {exc}") from exc
+        raise click.ClickException(f"cannot read {path} or {area_file}: {exc}") from exc
     click.echo(f"carbon type on {path} ({time.perf_counter() - started:.1f} s)")
     _print_report(carbon)
     if area.count:
@@ -98,6 +95,10 @@ def evaluate_command(labeled_file: Path | None, catalogue: bool) -> None:
             f"\n{area.name} on {area.count} labeled texts: top-1 {area.top1:.3f}, "
             f"top-3 {area.top3:.3f}"
         )
+    click.echo(
+        f"{independent.name} on {independent.count} texts of {area_file.name}: "
+        f"top-1 {independent.top1:.3f}, top-3 {independent.top3:.3f}"
+    )
     if catalogue:
         started = time.perf_counter()
         reports = evaluate_area_on_catalogue(embedder)

@@ -1,7 +1,7 @@
 """Bulk import pages for staff: upload, preview (a dry run), confirm, progress, result.
 
 Confirming queues the import as a job (`portal.imports.jobs`); the progress page polls the
-JSON status route (static/js/import_progress.js) and turns into the result page when it ends.
+JSON status route (static/js/job_progress.js) and turns into the result page when it ends.
 
 The upload route accepts bodies up to MAX_UPLOAD_LENGTH while every other route
 keeps the 1 MiB MAX_CONTENT_LENGTH. The limit has to be raised before anything

@@ -16,7 +16,10 @@ jobs_cli = click.Group("jobs", help="Background jobs: run the worker, see the qu
 
 
 @jobs_cli.command("worker")
-@click.option("--workers", "-w", default=1, show_default=True, type=click.IntRange(1, 64))
+# Two threads: a long job (a maintenance run, a large import) holds one for minutes while the
+# other keeps draining the outbox and writing the heartbeat. Handlers and the embedded index are
+# safe across threads (the index writes under a lock; on SQLite writers take turns).
+@click.option("--workers", "-w", default=2, show_default=True, type=click.IntRange(1, 64))
 @click.option(
     "--worker-type",
     "-k",
@@ -77,8 +80,13 @@ def status_command() -> None:
 
 
 @jobs_cli.command("wait")
-@click.option("--timeout", default=1800, show_default=True, type=click.IntRange(1),
-              help="Seconds to wait before giving up (exit status 1).")
+@click.option(
+    "--timeout",
+    default=1800,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Seconds to wait before giving up (exit status 1).",
+)
 def wait_command(timeout: int) -> None:
     """Wait, with a progress bar, until the worker has done every change in the outbox and
     every queued job: scripts that need the derived data (matches, the index) run after it."""

@@ -21,6 +21,7 @@ from portal.listings.models import ListingStatus, Need, Technology, TechnologyKi
 from portal.model_mixins import utcnow
 from portal.organizations.models import XIAMEN_DISTRICTS, Organization, OrgKind
 from portal.taxonomy.models import PLAN_TAXONOMY, TaxonomyArea
+from portal.urls import row_id
 
 
 class ListingSort(enum.StrEnum):
@@ -89,8 +90,8 @@ def parse_listing_filter(args: Mapping[str, str]) -> tuple[ListingFilter, dict[s
             else:
                 errors[name] = _l("应为 1-9 的整数")
         elif name == "org":
-            if raw.isdigit():
-                values["owner_org_id"] = int(raw)
+            if (org_id := row_id(raw)) is not None:
+                values["owner_org_id"] = org_id
             else:
                 errors[name] = _l("应为机构编号")
         elif name == "district":

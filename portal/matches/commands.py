@@ -22,6 +22,7 @@ from portal.matches.feedback_calibration import (
     generate_demo_feedback,
     save_live_weights,
 )
+from portal.matches.jobs import committing
 from portal.matches.ranking import match_weights
 from portal.matches.recompute import recompute_all
 from portal.matches.subscriptions import send_digests
@@ -81,7 +82,7 @@ def recompute_command(everything: bool) -> None:
             shown[0].length = total  # grows while technologies name the needs they touch
             shown[0].update(done - shown[0].pos)
 
-        report = recompute_all(only_stale=not everything, progress=progress)
+        report = recompute_all(only_stale=not everything, progress=committing(progress))
     click.echo(
         f"ranked {report.needs_ranked} needs and {report.technologies_ranked} technologies, "
         f"{report.matches_stored} matches stored, {report.listings_retired} closed listings "

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from portal.extensions import db
 from portal.notifications import service
+from portal.urls import row_id
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -35,8 +36,9 @@ def mark_read() -> Response:
     if not FlaskForm().validate_on_submit():
         abort(400)
     raw_id = request.form.get("id", "")
-    if raw_id and not raw_id.isdigit():
+    notification_id = row_id(raw_id) if raw_id else None
+    if raw_id and notification_id is None:
         abort(400)
-    service.mark_read(current_user, int(raw_id) if raw_id else None)
+    service.mark_read(current_user, notification_id)
     db.session.commit()
     return redirect(url_for("notifications.index"))

@@ -12,8 +12,8 @@ from flask import current_app
 
 from portal.embeddings.service import get_embedder
 from portal.search_index.backends import get_backends, setting
-from portal.search_index.documents import PORTAL_DOC_TYPES, public_count
-from portal.search_index.service import reindex, search_status, sync
+from portal.search_index.documents import PORTAL_DOC_TYPES
+from portal.search_index.service import reindex, reindex_size, search_status, sync
 from search.documents import IndexOfAnotherDatabase
 from search.elastic import ElasticsearchBackend
 from search.embedded import EmbeddedBackend
@@ -33,8 +33,7 @@ search_cli = click.Group("search", help="Keep the search indices in step with th
 def reindex_command(doc_types: tuple[str, ...]) -> None:
     """Rebuild indices from the database (Elasticsearch: new index, then the alias swaps)."""
     types = list(doc_types or PORTAL_DOC_TYPES)
-    backends = get_backends()
-    total = sum(public_count(t) for t in types) * len(backends.all)
+    total = reindex_size(types)
     started = time.perf_counter()
     with click.progressbar(length=total, label="indexing", show_pos=True) as bar:
         counts = reindex(types, progress=bar.update)

@@ -224,6 +224,11 @@ def reindex(
     return counts
 
 
+def reindex_size(doc_types: Sequence[str]) -> int:
+    """How many documents a reindex of ``doc_types`` writes, over every backend."""
+    return sum(public_count(t) for t in doc_types) * len(get_backends().all)
+
+
 def _counted(
     docs: Sequence[SearchDocument], progress: Callable[[int], None] | None
 ) -> Iterator[SearchDocument]:

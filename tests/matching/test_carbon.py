@@ -5,6 +5,7 @@ import pytest
 from embeddings.fallback import LexicalEmbedder
 from matching.carbon import CarbonClassification, CarbonClassifier, classify_organization
 from matching.carbon_data import (
+    AREA_LABELED_FILE,
     CARBON_TYPES,
     LABELED_FILE,
     TEST,
@@ -14,6 +15,7 @@ from matching.carbon_data import (
     labeled_split,
 )
 from matching.evaluations import evaluate_area_on_labeled, evaluate_carbon
+from matching.taxonomy import plan_areas
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +94,27 @@ def test_the_split_is_fixed_and_keeps_groups_together():
         texts = [row for row in rows if row.label == label]
         train = sum(row.split == TRAIN for row in texts)
         assert len(texts) >= 30 and 0.5 <= train / len(texts) <= 0.7
+    assert sum(row.label == "negative" for row in rows) >= 60
+    assert sum(row.label == "negative" and row.split == TEST for row in rows) >= 30
+    train_texts = {row.text for row in rows if row.split == TRAIN}
+    assert not train_texts & {row.text for row in rows if row.split == TEST}
     # the examples are exactly the train rows; the test rows never vote
     assert labeled_examples() == labeled_split(TRAIN)
+
+
+def test_independent_area_set_is_plan_fields_on_texts_from_outside_the_plan():
+    with AREA_LABELED_FILE.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        assert reader.fieldnames == ["text", "area", "source", "ref"]
+        rows = list(reader)
+    fields = {area.code for area in plan_areas() if area.level == "field"}
+    assert len(rows) >= 150
+    assert all(row["text"].strip() and row["ref"] for row in rows)
+    assert {row["area"] for row in rows} <= fields
+    assert not {row["source"] for row in rows} & {"xiamen-plan", "xiamen-plan-text"}
+    assert len({row["text"] for row in rows}) == len(rows)
+    # none of them is one of the texts the older plan-field figure is measured on
+    assert not {row["text"] for row in rows} & {row.text for row in labeled_set() if row.area}
 
 
 def test_evaluation_runs_on_the_test_split_with_the_fallback_embedder():
@@ -105,3 +126,6 @@ def test_evaluation_runs_on_the_test_split_with_the_fallback_embedder():
     area = evaluate_area_on_labeled(None)
     assert area.count == sum(1 for row in labeled_set() if row.area) >= 150
     assert 0 < area.top1 <= area.top3 <= 1
+    independent = evaluate_area_on_labeled(None, AREA_LABELED_FILE)
+    assert independent.count >= 150
+    assert 0 < independent.top1 <= independent.top3 <= 1

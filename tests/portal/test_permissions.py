@@ -196,6 +196,12 @@ POLICY: dict[Action, list[Case]] = {
         no("researcher"),
         no("enterprise"),
     ],
+    Action.RUN_MAINTENANCE: [
+        ok("admin"),
+        no("broker"),  # brokers watch maintenance on the jobs page; admins start it
+        no("researcher"),
+        no("enterprise"),
+    ],
     Action.POST_FOR_ORGANIZATION: [
         ok("broker", "xmu"),
         ok("broker", "firm"),

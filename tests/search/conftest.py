@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -28,13 +30,20 @@ def elasticsearch_url() -> str | None:
     return url
 
 
-@pytest.fixture(params=["embedded", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)])
-def backend(request: pytest.FixtureRequest, tmp_path) -> Iterator[RankedBackend]:
+BACKEND_KINDS = ["embedded", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)]
+
+
+@contextmanager
+def open_backend(kind: str, folder: Path) -> Iterator[RankedBackend]:
+    """An empty backend of `kind` ("embedded": its file in `folder`; "elasticsearch": indices
+    under a prefix of its own, dropped when the block ends)."""
     vectorizer = HashedNgramVectorizer()
-    if request.param == "embedded":
-        store = EmbeddedBackend(tmp_path / "search.sqlite3", vectorizer)
-        yield store
-        store.close()
+    if kind == "embedded":
+        store = EmbeddedBackend(folder / "search.sqlite3", vectorizer)
+        try:
+            yield store
+        finally:
+            store.close()
         return
     url = elasticsearch_url()
     if not url:
@@ -44,6 +53,14 @@ def backend(request: pytest.FixtureRequest, tmp_path) -> Iterator[RankedBackend]
     )
     if not store.health():
         pytest.fail(f"Elasticsearch at {url} is not healthy")
-    yield store
-    store.drop_all()
-    store.close()
+    try:
+        yield store
+    finally:
+        store.drop_all()
+        store.close()
+
+
+@pytest.fixture(params=BACKEND_KINDS)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RankedBackend]:
+    with open_backend(request.param, tmp_path) as store:
+        yield store

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from search.analysis import query_terms
@@ -15,6 +17,7 @@ from search.documents import (
 )
 from search.embedded import EmbeddedBackend
 from search.hybrid import lexical_weight, weighted_rank_fusion
+from tests.search.conftest import BACKEND_KINDS, open_backend
 
 CATALOGUE = [
     SearchDocument(
@@ -70,38 +73,50 @@ CATALOGUE = [
 
 @pytest.fixture
 def loaded(backend: RankedBackend) -> RankedBackend:
+    """The catalogue in a backend of the test's own, for the tests that change it."""
     backend.bulk_index(CATALOGUE)
     return backend
+
+
+@pytest.fixture(scope="module", params=BACKEND_KINDS)
+def searched(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RankedBackend]:
+    """The catalogue in one backend per kind for the tests that only search it (loading it into
+    Elasticsearch took two seconds a test)."""
+    with open_backend(request.param, tmp_path_factory.mktemp("searched")) as store:
+        store.bulk_index(CATALOGUE)
+        yield store
 
 
 def keys(result) -> list[tuple[str, int]]:
     return [(hit.doc_type, hit.doc_id) for hit in result.hits]
 
 
-def test_chinese_query_finds_the_right_document_first(loaded):
-    result = loaded.search(SearchQuery("钠离子电池", mode="lexical"))
+def test_chinese_query_finds_the_right_document_first(searched):
+    result = searched.search(SearchQuery("钠离子电池", mode="lexical"))
     assert keys(result)[0] == ("technology", 2)
-    assert result.backend == loaded.name
+    assert result.backend == searched.name
 
 
-def test_synonym_finds_the_other_wording(loaded):
+def test_synonym_finds_the_other_wording(searched):
     # 光伏 and 太阳能发电 are one synonym group: document 1 never says 光伏.
-    found = keys(loaded.search(SearchQuery("光伏", mode="lexical", per_page=10)))
+    found = keys(searched.search(SearchQuery("光伏", mode="lexical", per_page=10)))
     assert ("technology", 1) in found and ("technology", 4) in found
-    assert ("technology", 3) in keys(loaded.search(SearchQuery("CCUS", mode="lexical")))
+    assert ("technology", 3) in keys(searched.search(SearchQuery("CCUS", mode="lexical")))
 
 
-def test_filters_narrow_by_type_facet_and_trl_range(loaded):
-    by_type = loaded.search(SearchQuery("光伏", doc_types=("need",)))
+def test_filters_narrow_by_type_facet_and_trl_range(searched):
+    by_type = searched.search(SearchQuery("光伏", doc_types=("need",)))
     assert keys(by_type) == [("need", 5)]
-    by_mode = loaded.search(SearchQuery("", filters={"transfer_modes": ["license"]}))
+    by_mode = searched.search(SearchQuery("", filters={"transfer_modes": ["license"]}))
     assert sorted(keys(by_mode)) == [("technology", 1), ("technology", 3)]
-    by_trl = loaded.search(SearchQuery("", trl_min=6, trl_max=8))
+    by_trl = searched.search(SearchQuery("", trl_min=6, trl_max=8))
     assert sorted(keys(by_trl)) == [("technology", 1), ("technology", 2)]
 
 
-def test_facets_count_the_matching_documents(loaded):
-    result = loaded.search(SearchQuery("", doc_types=("technology",)))
+def test_facets_count_the_matching_documents(searched):
+    result = searched.search(SearchQuery("", doc_types=("technology",)))
     assert result.total == 4
     assert result.facets["area"] == {"A01": 2, "A03": 1, "A04": 1}
     assert result.facets["transfer_modes"]["license"] == 2
@@ -126,31 +141,31 @@ def test_delete_removes_and_update_replaces(loaded):
     assert loaded.count("technology") == 3
 
 
-def test_pagination_walks_all_results_once(loaded):
+def test_pagination_walks_all_results_once(searched):
     seen = []
     for page in (1, 2, 3):
-        seen += keys(loaded.search(SearchQuery("", per_page=2, page=page)))
+        seen += keys(searched.search(SearchQuery("", per_page=2, page=page)))
     assert len(seen) == len(set(seen)) == 6
     assert seen[0] == ("organization", 6)  # browsing lists the newest first
 
 
-def test_page_beyond_the_end_is_empty_not_an_error(loaded):
-    result = loaded.search(SearchQuery("光伏", page=50))
+def test_page_beyond_the_end_is_empty_not_an_error(searched):
+    result = searched.search(SearchQuery("光伏", page=50))
     assert result.hits == [] and result.total > 0
 
 
 @pytest.mark.parametrize("mode", ["lexical", "vector", "hybrid"])
-def test_every_mode_ranks_the_obvious_match_first(loaded, mode):
-    result = loaded.search(SearchQuery("钠离子电池储能", mode=mode))
+def test_every_mode_ranks_the_obvious_match_first(searched, mode):
+    result = searched.search(SearchQuery("钠离子电池储能", mode=mode))
     assert keys(result)[0] == ("technology", 2)
 
 
 @pytest.mark.parametrize(
     "text", ["光伏", "我们厂区屋顶面积很大，电费占成本三成，想装一套自己发电的系统并且能智能运维"]
 )
-def test_hybrid_fuses_the_lexical_and_vector_rankings_with_the_share_of_its_length(loaded, text):
+def test_hybrid_fuses_the_lexical_and_vector_rankings_with_the_share_of_its_length(searched, text):
     def ranked(mode):
-        return keys(loaded.search(SearchQuery(text, mode=mode, per_page=VECTOR_CANDIDATES)))
+        return keys(searched.search(SearchQuery(text, mode=mode, per_page=VECTOR_CANDIDATES)))
 
     share = lexical_weight(len(query_terms(text).words))
     fused = [key for key, _ in weighted_rank_fusion(ranked("lexical"), ranked("vector"), share)]
@@ -164,13 +179,13 @@ def test_reindex_replaces_a_type(loaded):
     assert keys(loaded.search(SearchQuery("热泵", mode="lexical"))) == [("technology", 7)]
 
 
-def test_suggest_completes_titles_and_terms(loaded):
-    suggestions = loaded.suggest("钠")
+def test_suggest_completes_titles_and_terms(searched):
+    suggestions = searched.suggest("钠")
     assert "钠离子电池储能系统" in suggestions and "钠离子电池" in suggestions
 
 
-def test_did_you_mean_on_a_near_miss(loaded):
-    result = loaded.search(SearchQuery("钠离子电地", mode="lexical", doc_types=("need",)))
+def test_did_you_mean_on_a_near_miss(searched):
+    result = searched.search(SearchQuery("钠离子电地", mode="lexical", doc_types=("need",)))
     assert result.total == 0
     assert result.did_you_mean == "钠离子电池"
 
@@ -178,23 +193,23 @@ def test_did_you_mean_on_a_near_miss(loaded):
 # --- hostile input ----------------------------------------------------------------------------
 
 
-def test_empty_query_browses(loaded):
-    assert loaded.search(SearchQuery("   ")).total == len(CATALOGUE)
+def test_empty_query_browses(searched):
+    assert searched.search(SearchQuery("   ")).total == len(CATALOGUE)
 
 
-def test_very_long_query_is_trimmed_and_answered(loaded):
-    result = loaded.search(SearchQuery("钠离子电池" * 2000))
+def test_very_long_query_is_trimmed_and_answered(searched):
+    result = searched.search(SearchQuery("钠离子电池" * 2000))
     assert keys(result)[0] == ("technology", 2)
 
 
 @pytest.mark.parametrize("text", ["！？。，……", "😀🔥🚀"])
-def test_punctuation_or_emoji_only_finds_nothing(loaded, text):
-    result = loaded.search(SearchQuery(text))
+def test_punctuation_or_emoji_only_finds_nothing(searched, text):
+    result = searched.search(SearchQuery(text))
     assert (result.total, result.hits) == (0, [])
 
 
-def test_whitespace_only_browses(loaded):
-    assert loaded.search(SearchQuery("   \t\n")).total == len(CATALOGUE)
+def test_whitespace_only_browses(searched):
+    assert searched.search(SearchQuery("   \t\n")).total == len(CATALOGUE)
 
 
 @pytest.mark.parametrize(
@@ -210,8 +225,8 @@ def test_whitespace_only_browses(loaded):
         ("AND NOT -", None),
     ],
 )
-def test_query_syntax_is_matched_as_text_never_parsed(loaded, text, found):
-    result = loaded.search(SearchQuery(text, mode="lexical"))
+def test_query_syntax_is_matched_as_text_never_parsed(searched, text, found):
+    result = searched.search(SearchQuery(text, mode="lexical"))
     if found is None:
         assert (result.total, result.hits) == (0, [])
     else:

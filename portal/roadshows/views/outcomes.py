@@ -17,6 +17,7 @@ from portal.roadshows.forms import FeedbackForm
 from portal.roadshows.models import Roadshow
 from portal.security import Action, requires
 from portal.taxonomy.models import PLAN_TAXONOMY, TaxonomyArea
+from portal.urls import row_id
 
 
 @bp.route("/<int:roadshow_id>/feedback", methods=["GET", "POST"])
@@ -29,7 +30,7 @@ def feedback_page(roadshow_id: int) -> str | Response:
             lambda: feedback.give_feedback(
                 current_user,
                 roadshow,
-                int(form.slot_id.data) if form.slot_id.data.isdigit() else 0,
+                row_id(form.slot_id.data) or 0,
                 form.interest.data,
                 int(form.rating.data),
                 form.comment.data or "",
@@ -61,10 +62,11 @@ def _date_arg(name: str) -> date | None:
 @requires(Action.MANAGE_ROADSHOWS)
 def funnel_page() -> str:
     roadshow_arg = request.args.get("roadshow") or ""
-    if roadshow_arg and not roadshow_arg.isdigit():
+    roadshow_id = row_id(roadshow_arg) if roadshow_arg else None
+    if roadshow_arg and roadshow_id is None:
         abort(400)
     filters = funnel.FunnelFilter(
-        roadshow_id=int(roadshow_arg) if roadshow_arg else None,
+        roadshow_id=roadshow_id,
         area_code=(request.args.get("area") or "")[:20] or None,
         starts_from=_date_arg("from"),
         starts_until=_date_arg("until"),

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.listings.models import Need
-from tests.factories import ApiClient
+from tests.factories import ApiClient, AuthActions
 
 GOOD_NEED = {"title": "园区储能需求", "summary": "需要为工业园区配置两兆瓦时的用户侧储能系统。"}
 
@@ -160,3 +160,16 @@ def test_pages_far_past_the_end_are_empty_not_errors(client: FlaskClient) -> Non
     assert client.get(f"/orgs/?page={10**20}").status_code == 200
     response = client.get(f"/api/v1/technologies?page={10**20}")
     assert response.status_code == 422 and "page" in response.json["error"]["fields"]
+
+
+def test_ids_beyond_any_row_in_arguments_are_refused_not_overflowed(
+    client: FlaskClient, api: dict[str | None, ApiClient], auth: AuthActions
+) -> None:
+    """A 20-digit id in a query argument or form field overflowed PostgreSQL's INTEGER (500)."""
+    for value in ("2432902008176640001", "²"):
+        assert "org" in assert_error(api[None].get(f"/needs?org={value}"), 422)["fields"]
+        assert client.get(f"/catalogue/?org={value}").status_code == 400
+    assert api[None].get("/needs?owner_org_id=2432902008176640001").status_code in (200, 422)
+    auth.login("broker@test.xm")
+    assert client.get("/roadshows/funnel?roadshow=2432902008176640001").status_code == 400
+    assert client.post("/notifications/read", data={"id": "2432902008176640001"}).status_code == 400

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from matching.carbon_data import LABELED_FILE, TEST, labeled_split
+from matching.carbon_data import AREA_LABELED_FILE, LABELED_FILE, TEST, labeled_split
 from portal.accounts.models import User
 from portal.classification import service
 from portal.organizations.models import CarbonType
@@ -60,9 +60,14 @@ def test_evaluate_prints_accuracy_f1_and_confusion(
         "今天天气不错,none\n",
         encoding="utf-8-sig",
     )
-    result = runner.invoke(args=["classify", "evaluate", str(labeled)])
+    fields = tmp_path / "fields.csv"
+    fields.write_text(
+        "text,area,source,ref\n屋顶分布式光伏发电系统的智能运维,A01.01,test,1\n", encoding="utf-8"
+    )
+    result = runner.invoke(args=["classify", "evaluate", str(labeled), "--area-file", str(fields)])
     assert result.exit_code == 0, result.output
     assert "carbon type: 4 texts, accuracy 1.000, macro-F1 1.000" in result.output
+    assert "plan field on 1 texts of fields.csv: top-1 " in result.output
     assert "true \\ predicted" in result.output
     labels = ["low", "negative", "none", "zero"]
     rows = [line.split() for line in result.output.splitlines() if line[:8].strip() in labels]
@@ -91,3 +96,4 @@ def test_evaluate_measures_the_test_split_and_the_plan_fields(
     assert f"carbon type: {len(labeled_split(TEST))} texts" in result.output
     assert "recall per label: low " in result.output and "negative " in result.output
     assert "plan field on " in result.output and "top-3 " in result.output
+    assert f"texts of {AREA_LABELED_FILE.name}: top-1 " in result.output

@@ -35,9 +35,12 @@ def test_the_import_page_follows_the_job_to_its_result(
     page = client.get(confirmed.location)
     assert page.status_code == 200
     assert f'data-status-url="/imports/{token}/status"' in page.text
-    assert "js/import_progress.js" in page.text and "<script>" not in page.text
+    assert "js/job_progress.js" in page.text and "<script>" not in page.text
     assert client.get(f"/imports/{token}/status").json == {
-        "state": "queued", "done": 0, "total": 0, "rejected": 0
+        "state": "queued",
+        "done": 0,
+        "total": 0,
+        "rejected": 0,
     }
     assert technology_count() == 0
 

@@ -25,7 +25,6 @@ class UnreadableBody(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-
     def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
         raise AssertionError("the body of a refused request was read")
 

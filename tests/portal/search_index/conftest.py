@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
@@ -37,20 +38,29 @@ def use_elasticsearch(app: Flask) -> str:
     return url
 
 
+@contextmanager
+def searching_on(app: Flask, backend: str) -> Iterator[str]:
+    """`app` on `backend` ("embedded" or "elasticsearch") inside the block; Elasticsearch's
+    indices of the block are dropped when it ends."""
+    if backend == "elasticsearch":
+        use_elasticsearch(app)
+    try:
+        yield backend
+    finally:
+        backends = get_backends(app)
+        if backends.elastic is not None and backends.elastic.health():
+            backends.elastic.drop_all()
+        reset_backends(app)
+
+
 @pytest.fixture(params=["embedded", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)])
 def search_on(request: pytest.FixtureRequest, app: Flask) -> Iterator[str]:
     """The backend under test, configured before any write."""
-    if request.param == "elasticsearch":
-        use_elasticsearch(app)
-    yield request.param
-    backends = get_backends(app)
-    if backends.elastic is not None and backends.elastic.health():
-        backends.elastic.drop_all()
-    reset_backends(app)
+    with searching_on(app, request.param) as backend:
+        yield backend
 
 
-@pytest.fixture
-def people_for_search(app: Flask) -> dict[str, User]:
+def make_people_for_search() -> dict[str, User]:
     """A researcher (university, 思明区), a firm, a broker; the plan's areas for facets."""
     make_plan_areas()
     xmu = make_org("厦门大学", OrgKind.UNIVERSITY, district="思明区")
@@ -60,3 +70,8 @@ def people_for_search(app: Flask) -> dict[str, User]:
         "enterprise": make_user("enterprise@search.xm", Role.ENTERPRISE, firm),
         "broker": make_user("broker@search.xm", Role.BROKER),
     }
+
+
+@pytest.fixture
+def people_for_search(app: Flask) -> dict[str, User]:
+    return make_people_for_search()

@@ -1,16 +1,25 @@
-"""The search page, the suggest endpoint and GET /api/v1/search, on each backend."""
+"""The search page, the suggest endpoint and GET /api/v1/search, on each backend.
+
+The tests only read: one catalogue per database and search backend serves the whole module
+(indexing it into Elasticsearch took seconds a test).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import product
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
-from portal.accounts.models import User
 from portal.extensions import db
 from portal.listings.kinds import ListingKind
+from tests.conftest import DATABASE_BACKENDS, app_on_database, database_url_for
 from tests.factories import make_listing
+from tests.portal.search_index.conftest import make_people_for_search, searching_on
 
 HOSTILE_QUERIES = [
     "",
@@ -30,9 +39,16 @@ HOSTILE_QUERIES = [
 ]
 
 
-@pytest.fixture
-def catalogue(app: Flask, search_on: str, people_for_search: dict[str, User]) -> dict[str, int]:
-    researcher, broker = people_for_search["researcher"], people_for_search["broker"]
+@dataclass(frozen=True)
+class SearchedCatalogue:
+    app: Flask
+    backend: str
+    ids: dict[str, int]
+
+
+def _make_catalogue() -> dict[str, int]:
+    people = make_people_for_search()
+    researcher, broker = people["researcher"], people["broker"]
     battery = make_listing(
         ListingKind.TECHNOLOGY,
         researcher,
@@ -44,7 +60,7 @@ def catalogue(app: Flask, search_on: str, people_for_search: dict[str, User]) ->
     )
     need = make_listing(
         ListingKind.NEED,
-        people_for_search["enterprise"],
+        people["enterprise"],
         published_by=broker,
         title="工业园区储能需求",
         summary="园区需要削峰填谷的储能方案。",
@@ -58,6 +74,50 @@ def catalogue(app: Flask, search_on: str, people_for_search: dict[str, User]) ->
             summary="退役光伏组件的拆解与材料回收。",
         )
     return {"battery": battery.id, "need": need.id}
+
+
+BACKEND_PAIRS = [
+    pytest.param(
+        (database, search),
+        id=f"{database}-{search}",
+        marks=pytest.mark.elasticsearch if search == "elasticsearch" else (),
+    )
+    for database, search in product(DATABASE_BACKENDS, ("embedded", "elasticsearch"))
+]
+
+
+@pytest.fixture(scope="module", params=BACKEND_PAIRS)
+def searched(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SearchedCatalogue]:
+    """The module's catalogue on one database and search backend, indexed once."""
+    database, backend = request.param
+    folder = tmp_path_factory.mktemp(f"search-pages-{database}-{backend}")
+    with (
+        app_on_database(database_url_for(database, folder), folder) as app,
+        searching_on(app, backend),
+    ):
+        yield SearchedCatalogue(app, backend, _make_catalogue())
+
+
+@pytest.fixture
+def app(searched: SearchedCatalogue) -> Iterator[Flask]:
+    """The module's app for one test, with fresh rate-limit counts: each test searches as
+    often as it did on an app of its own."""
+    searched.app.extensions["portal.rate_limiter"].reset()
+    with searched.app.app_context():
+        yield searched.app
+        db.session.remove()
+
+
+@pytest.fixture
+def search_on(searched: SearchedCatalogue) -> str:
+    return searched.backend
+
+
+@pytest.fixture
+def catalogue(searched: SearchedCatalogue) -> dict[str, int]:
+    return searched.ids
 
 
 def test_api_answers_items_facets_and_backend(

@@ -1,7 +1,8 @@
-// Follows an import job on its progress page: polls the JSON status route, moves the bar, and
-// loads the result page when the job has ended (a static file: the CSP forbids inline scripts).
+// Follows a background job (an import, a maintenance run) on its progress page: polls the JSON
+// status route, moves the bar, and loads the result page when the job has ended (a static file:
+// the CSP forbids inline scripts).
 (function () {
-  var root = document.getElementById('import-progress');
+  var root = document.querySelector('[data-job-progress]');
   if (!root) return;
   var bar = root.querySelector('[data-progress-bar]');
   var meter = root.querySelector('[role=progressbar]');
@@ -21,6 +22,7 @@
         show('done', status.done);
         show('total', status.total || '…');
         show('rejected', status.rejected);
+        if (status.label) show('state', status.label);
         if (status.state === 'done' || status.state === 'failed') {
           window.location.assign(root.getAttribute('data-done-url'));
         } else if (status.state === 'interrupted') {
