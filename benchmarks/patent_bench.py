@@ -37,6 +37,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from flask import current_app  # noqa: E402
+
 from portal import create_app  # noqa: E402
 from portal.config import TestConfig  # noqa: E402
 from portal.extensions import db  # noqa: E402
@@ -109,6 +111,33 @@ def landscape_latency(repeat: int, *, cached: bool) -> None:
         )
 
 
+def report_export_time(repeat: int) -> None:
+    """The self-contained HTML report of a topic, as a broker downloads it (landscape computed
+    afresh each time, charts drawn by Plotly): p50 and p95, and its size."""
+    from flask_login import login_user
+
+    from portal.accounts.models import Role
+    from portal.patents.views import landscape_report
+    from tests.factories import make_user
+
+    broker = make_user("bench-broker@test.xm", Role.BROKER)
+    times, size = [], 0
+    for _ in range(repeat):
+        forget_landscapes()
+        path = "/patents/landscape/report.html?topic=electric_storage"
+        with current_app.test_request_context(path):
+            login_user(broker)
+            started = time.perf_counter()
+            response = landscape_report()
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.status_code
+            size = len(response.get_data())
+    print(
+        f"  report.html topic=electric_storage | wall p50 {percentile(times, 0.5):5.0f}"
+        f" p95 {percentile(times, 0.95):5.0f} ms | {size / 1024:.0f} KiB"
+    )
+
+
 def run(rows: int, repeat: int, profile: bool, trace_memory: bool) -> None:
     data = synthetic_export(rows)
     profiler = cProfile.Profile() if profile else None
@@ -144,6 +173,7 @@ def run(rows: int, repeat: int, profile: bool, trace_memory: bool) -> None:
             with app.test_request_context():  # the cache lives on the app
                 landscape_latency(repeat, cached=False)
                 landscape_latency(repeat, cached=True)
+            report_export_time(repeat)
             db.session.remove()
             db.engine.dispose()
     for label, (wall, cpu, peak, report) in zip(
