@@ -589,6 +589,10 @@ MATRIX: dict[str, list[Write]] = {
     ],
     "imports.confirm": [Write("POST", "/imports/{upload}/confirm", STAFF, form={})],
     "imports.cancel": [Write("POST", "/imports/{upload}/cancel", STAFF, form={})],
+    # Maintenance runs at once in the test settings; only admins start it (brokers watch).
+    "jobs.start": [
+        Write("POST", "/admin/jobs/maintenance/search.reindex", frozenset({"admin"}), form={})
+    ],
     # Patent navigation: staff only.
     "patents.import_page": [
         Write("POST", "/patents/import", STAFF, form={"file": _patent_file()}, files=True)
