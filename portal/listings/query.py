@@ -151,9 +151,13 @@ def listings_query(
     if filters.sort is ListingSort.MOST_VIEWED:
         query = query.order_by(model.view_count.desc(), model.id.desc())
     else:
-        query = query.order_by(
-            model.published_at.desc().nulls_last(), model.created_at.desc(), model.id.desc()
-        )
+        newest = model.published_at.desc()
+        if not public:
+            # Lists that hold rows never published put them last on both databases. A public
+            # list has none (publishing sets the time), and its order must match the index
+            # exactly, which SQLite cannot give NULLS LAST.
+            newest = newest.nulls_last()
+        query = query.order_by(newest, model.created_at.desc(), model.id.desc())
     return query
 
 
