@@ -1,5 +1,5 @@
-"""The platform's own jobs: draining the outbox, the sweep behind it, the worker's heartbeat,
-match digests, expiry reminders and the embedding-cache clean-up.
+"""The platform's own jobs: draining the outbox, the sweep behind it, match digests, expiry
+reminders and the embedding-cache clean-up.
 
 Draining: a commit that wrote outbox entries calls ``enqueue_drain`` (the outbox's drain trigger),
 which queues one ``drain_outbox_job`` unless one is already waiting, so a burst of writes costs
@@ -19,7 +19,6 @@ import logging
 from flask import Flask
 
 from portal.jobs.queue import bound_app, crontab, huey, periodic, task
-from portal.jobs.service import beat
 from portal.outbox.service import drain_outbox
 from portal.transactions import unit_of_work
 
@@ -62,19 +61,6 @@ def sweep_outbox() -> None:
     report = drain_outbox(bound_app(), batch_size=WORKER_DRAIN_BATCH)
     if report.done or not report.ok:
         log.info("outbox sweep: %d done, %d waiting", report.done, report.backlog)
-
-
-@periodic(crontab(minute="*"), name="worker.heartbeat")
-def heartbeat() -> None:
-    beat()
-
-
-@huey.on_startup()
-def _heartbeat_at_start() -> None:
-    try:
-        beat()
-    except Exception:
-        log.exception("could not write the worker heartbeat")
 
 
 @periodic(crontab(minute="5"), name="matches.digests", lock="match-digests")

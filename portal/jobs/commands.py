@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 import click
 from huey.consumer_options import ConsumerConfig
 
 from portal.jobs.queue import huey, locks_expire
-from portal.jobs.service import queue_status, run_queued
+from portal.jobs.service import keep_beating, queue_status, run_queued
 from portal.model_mixins import utcnow
 
 jobs_cli = click.Group("jobs", help="Background jobs: run the worker, see the queue.")
@@ -46,7 +47,14 @@ def worker_command(workers: int, worker_type: str, no_periodic: bool) -> None:
     consumer_log.handlers = list(logging.getLogger("portal").handlers)
     consumer_log.setLevel(logging.INFO)
     click.echo(f"worker: {workers} {worker_type} worker(s) on {huey.storage.__class__.__name__}")
-    huey.create_consumer(**config.values).run()
+    stop_beating = threading.Event()
+    threading.Thread(
+        target=keep_beating, args=(stop_beating,), name="heartbeat", daemon=True
+    ).start()
+    try:
+        huey.create_consumer(**config.values).run()
+    finally:
+        stop_beating.set()
 
 
 @jobs_cli.command("status")

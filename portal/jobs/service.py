@@ -4,6 +4,7 @@ the waiting jobs in this process (tests and ``flask --app wsgi jobs run-queued``
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_KEY = "worker-heartbeat"
 # The worker beats every minute; two missed beats mean it is gone.
+HEARTBEAT_INTERVAL = 30.0
 HEARTBEAT_STALE_AFTER = 150.0
 FAILURES_SHOWN = 50
 ERROR_LIMIT = 4000
@@ -63,6 +65,21 @@ def record_failure(task: Task, error: BaseException) -> None:
 def beat() -> None:
     """The worker is alive now."""
     huey.put(HEARTBEAT_KEY, time.time())
+
+
+def keep_beating(stop: threading.Event, interval: float = HEARTBEAT_INTERVAL) -> None:
+    """Beat every `interval` seconds until `stop` is set (a thread of the worker's own).
+
+    Not a job: with every worker thread in a long job (a re-rank, a large import, a drain of
+    the first run's backlog) a heartbeat job waited in the queue and the worker read as dead.
+    """
+    while True:
+        try:
+            beat()
+        except Exception as error:  # the queue unreachable for a moment: beat again next time
+            log.warning("could not write the worker heartbeat (%s)", error)
+        if stop.wait(interval):
+            return
 
 
 def heartbeat_age() -> float | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.accounts.models import User
-from portal.jobs.service import beat
+from portal.jobs.service import beat, heartbeat_age, keep_beating
 
 
 def test_health_needs_a_live_worker(
@@ -37,3 +39,19 @@ def test_ready_and_healthy_answer_without_a_session(app: Flask, client: FlaskCli
     assert response.status_code == 200 and response.json["ok"]
     assert [(c["name"], c["ok"]) for c in response.json["checks"]] == [("database", True)]
     assert "Set-Cookie" not in client.get("/healthz").headers
+
+
+def test_the_worker_beats_from_its_own_thread_whatever_its_jobs_do(
+    app: Flask, client: FlaskClient, queue: str
+) -> None:
+    stop = threading.Event()
+    beating = threading.Thread(target=keep_beating, args=(stop, 0.05))
+    beating.start()
+    try:
+        assert heartbeat_age() is not None and heartbeat_age() < 1
+        worker = {c["name"]: c for c in client.get("/healthz").json["checks"]}["worker"]
+        assert worker["ok"]
+    finally:
+        stop.set()
+        beating.join(timeout=5)
+    assert not beating.is_alive()  # the worker stops it when its consumer ends

@@ -87,7 +87,7 @@ def test_each_maintenance_runs_as_a_job_the_page_follows(
     assert (
         "已完成" in page.text and "再次运行" in page.text and "data-job-progress" not in page.text
     )
-    assert '技术成果</th><td class="text-end">2<' in page.text and '专利</th>' in page.text
+    assert '技术成果</th><td class="text-end">2<' in page.text and "专利</th>" in page.text
     recomputed = client.get(RECOMPUTE).text
     assert '已排序的技术需求</th><td class="text-end">1<' in recomputed
     assert '已排序的技术成果</th><td class="text-end">2<' in recomputed

@@ -137,3 +137,19 @@ def test_writes_succeed_and_status_says_so_when_the_queue_is_unreachable(
     sweep_outbox.call_local()
     assert backlog() == 0
     assert db.session.scalars(select(Technology)).all()
+
+
+def test_a_sweep_whose_last_run_still_holds_the_lock_skips_its_turn_without_failing(
+    app: Flask, people: dict[str, User], queue: str
+) -> None:
+    make_published(ListingKind.TECHNOLOGY, people["researcher"], people["broker"], **BATTERY)
+    huey.flush()  # the drain job was lost: only the sweep can catch up
+    waiting = backlog()
+    with huey.lock_task("outbox-sweep"):  # the last minute's sweep is still at work
+        sweep_outbox()  # this minute's turn, as the scheduler queues it
+        assert run_queued() == 1
+        assert backlog() == waiting  # it left the work to the running sweep
+    assert huey.pending_count() == 0  # not queued again as a retry
+    assert queue_status().failures == []  # and not kept as a failure
+    sweep_outbox.call_local()
+    assert backlog() == 0
