@@ -13,8 +13,9 @@ wins and that share is the confidence.
 
 from __future__ import annotations
 
+import copy
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -131,14 +132,11 @@ class CarbonClassifier:
         examples: Sequence[LabeledText] | None = None,
         rules: Sequence[CarbonRule] | None = None,
         rule_share: float = RULE_SHARE,
-        leave_one_out: bool = False,
     ):
         self.embedder = embedder
         self.examples = list(examples if examples is not None else labeled_examples())
         self.rules = list(rules if rules is not None else carbon_rules())
         self.rule_share = rule_share if embedder is not None else 1.0
-        # evaluation on the examples themselves must not let a text vote for its own label
-        self.leave_one_out = leave_one_out
         self._example_vectors = (
             embedder.embed_documents([example.text for example in self.examples])
             if embedder is not None and self.examples
@@ -147,12 +145,20 @@ class CarbonClassifier:
         self._example_types = np.array([CARBON_TYPES.index(e.label) for e in self.examples])
         self._term_finder = TermFinder(term for rule in self.rules for term in rule.terms)
 
+    def without(self, indices: Collection[int]) -> CarbonClassifier:
+        """This classifier with the examples at ``indices`` left out, their vectors reused (for
+        leave-one-out evaluation on the examples themselves: a text must not vote for itself)."""
+        keep = np.setdiff1d(np.arange(len(self.examples)), np.fromiter(indices, int))
+        other = copy.copy(self)
+        other.examples = [self.examples[i] for i in keep]
+        other._example_types = self._example_types[keep]
+        if self._example_vectors is not None:
+            other._example_vectors = self._example_vectors[keep]
+        return other
+
     def _learned_evidence(self, text: str) -> tuple[np.ndarray, list[str]]:
         assert self.embedder is not None and self._example_vectors is not None
         similarities = self._example_vectors @ self.embedder.embed_query(text)
-        if self.leave_one_out:
-            own = [i for i, example in enumerate(self.examples) if example.text == text]
-            similarities[own] = -np.inf
         order = np.argsort(-similarities)[:NEIGHBOURS]
         votes = np.zeros(len(CARBON_TYPES))
         # softmax over the neighbours' similarities: the nearest count most, ties share evenly
