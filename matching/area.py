@@ -3,13 +3,16 @@
 Each area is a document (name, key terms, description). A text is compared with every area by
 character n-gram TF-IDF cosine and, when an embedder is given, by embedding cosine; each signal is
 divided by its best value over the areas, and the two are averaged. Plan areas also gain from
-their key terms found verbatim in the text. Catalogue rows are scored at the third level and
-reported at the second level (二级目录, e.g. "3.1 新能源与清洁能源装备制造"), the level a poster
-picks from.
+their key terms found verbatim in the text. The plan is Chinese: a plan field's document also
+holds its English name, terms and description (translated from its own, in
+``seed_data/taxonomy/plan.json``), and its English terms count as whole words, so that an
+English patent can find its field. Catalogue rows are scored at the third level and reported at
+the second level (二级目录, e.g. "3.1 新能源与清洁能源装备制造"), the level a poster picks from.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -35,7 +38,40 @@ class AreaCandidate:
 
 
 def _plan_document(area: PlanArea) -> str:
-    return f"{area.name} {' '.join(area.terms)} {area.description}"
+    # one document in both languages: on the train texts with a field it ranked better than a
+    # document per language scored by the better one (seed_data/classification/README.md)
+    english = f"{area.name_en} {'; '.join(area.terms_en)} {area.description_en}".strip()
+    return f"{area.name} {' '.join(area.terms)} {area.description} {english}".strip()
+
+
+def _english_term_pattern(term: str) -> str:
+    """``term`` (folded) as a whole-word pattern that takes a plural ("battery" finds
+    "batteries") and spaces or hyphens alike between words ("lithium ion", "lithium-ion")."""
+    words = term.replace("-", " ").split()
+    last = words[-1]
+    if last.endswith("y") and last[-2:-1] not in ("a", "e", "o"):
+        words[-1] = re.escape(last[:-1]) + "(?:y|ies)"
+    else:
+        words[-1] = re.escape(last) + "(?:s|es)?"
+    body = r"[\s-]+".join([*(re.escape(w) for w in words[:-1]), words[-1]])
+    return rf"(?<![a-z0-9])({body})(?![a-z0-9])"
+
+
+class _EnglishTerms:
+    """Counts which of each field's English terms occur in a folded text, one regex per field."""
+
+    def __init__(self, terms_per_field: Sequence[Sequence[str]]):
+        self._patterns = [
+            re.compile("|".join(_english_term_pattern(t) for t in terms)) if terms else None
+            for terms in terms_per_field
+        ]
+
+    def hits(self, folded: str) -> list[int]:
+        # each term is the one group of its alternative: a term counts once, however inflected
+        return [
+            len({m.lastindex for m in pattern.finditer(folded)}) if pattern else 0
+            for pattern in self._patterns
+        ]
 
 
 def _green_document(row: GreenCatalogueRow) -> str:
@@ -89,6 +125,21 @@ class AreaClassifier:
         )
         self._plan_terms = [[normalize(t) for t in a.terms] for a in self.plan_fields]
         self._plan_term_finder = TermFinder(t for terms in self._plan_terms for t in terms)
+        self._english_terms = _EnglishTerms(
+            [[normalize(t) for t in a.terms_en] for a in self.plan_fields]
+        )
+
+    def _term_hits(self, folded: str) -> np.ndarray:
+        """Key terms of each field in the folded text (Chinese ones found anywhere, English
+        ones as whole words), at most three."""
+        present = self._plan_term_finder.found_in(folded)
+        english = self._english_terms.hits(folded)
+        return np.array(
+            [
+                min(3, len(present.intersection(terms)) + extra)
+                for terms, extra in zip(self._plan_terms, english, strict=True)
+            ]
+        )
 
     def suggest(
         self, text: str, *, limit: int = 3, exclude_green_codes: Collection[str] = ()
@@ -111,9 +162,7 @@ class AreaClassifier:
         if self._plan_index is None:
             return []
         scores = self._plan_index.similarities(text, query)
-        folded = normalize(text)
-        hits = np.array([min(3, sum(t in folded for t in terms)) for terms in self._plan_terms])
-        scores = scores + _TERM_BONUS * hits
+        scores = scores + _TERM_BONUS * self._term_hits(normalize(text))
         scores = scores / max(float(scores.max()), 1e-9)
         order = np.argsort(-scores)[:limit]
         return [
@@ -132,11 +181,7 @@ class AreaClassifier:
         if self._plan_index is None:
             return found
         folded = [normalize(text) for text in texts]
-        hits = np.zeros((len(texts), len(self._plan_terms)))
-        for row, text in enumerate(folded):
-            present = self._plan_term_finder.found_in(text)
-            if present:
-                hits[row] = [min(3, len(present.intersection(t))) for t in self._plan_terms]
+        hits = np.array([self._term_hits(text) for text in folded]).reshape(len(texts), -1)
         with_hits = np.flatnonzero(hits.any(axis=1))
         if not len(with_hits):
             return found
