@@ -62,7 +62,9 @@ def test_empty_text_is_none_with_zero_confidence(rules_only):
 def test_learned_layer_names_the_nearest_example():
     embedder = LexicalEmbedder(["光伏发电", "风力发电", "污水处理", "森林碳汇"])
     result = CarbonClassifier(embedder).classify("风力发电机组")
-    assert any(reason.startswith("示例") for reason in result.reasons)
+    assert any(reason.startswith("示例：最相近") for reason in result.reasons)
+    # the regression beside the neighbours names its verdict too
+    assert any(reason.startswith("示例：按全部") and "概率" in reason for reason in result.reasons)
 
 
 def test_organization_follows_its_typed_items():
