@@ -44,34 +44,41 @@ def _plan_document(area: PlanArea) -> str:
     return f"{area.name} {' '.join(area.terms)} {area.description} {english}".strip()
 
 
-def _english_term_pattern(term: str) -> str:
-    """``term`` (folded) as a whole-word pattern that takes a plural ("battery" finds
-    "batteries") and spaces or hyphens alike between words ("lithium ion", "lithium-ion")."""
-    words = term.replace("-", " ").split()
-    last = words[-1]
-    if last.endswith("y") and last[-2:-1] not in ("a", "e", "o"):
-        words[-1] = re.escape(last[:-1]) + "(?:y|ies)"
-    else:
-        words[-1] = re.escape(last) + "(?:s|es)?"
-    body = r"[\s-]+".join([*(re.escape(w) for w in words[:-1]), words[-1]])
-    return rf"(?<![a-z0-9])({body})(?![a-z0-9])"
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _singular(word: str) -> str:
+    """A crude singular, the same for a term's words and a text's: "batteries" and "battery",
+    "ships" and "ship" meet; two words it merges by mistake are rare and short."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _latin_words(folded: str) -> str:
+    """The text's Latin words, singular, between spaces (" lithium ion battery ")."""
+    return f" {' '.join(_singular(w) for w in _LATIN_WORD.findall(folded))} "
 
 
 class _EnglishTerms:
-    """Counts which of each field's English terms occur in a folded text, one regex per field."""
+    """Counts which of each field's English terms occur in a folded text as whole words, with
+    their plurals and with spaces or hyphens alike between words ("lithium-ion batteries")."""
 
     def __init__(self, terms_per_field: Sequence[Sequence[str]]):
-        self._patterns = [
-            re.compile("|".join(_english_term_pattern(t) for t in terms)) if terms else None
+        self._terms = [
+            [words for words in dict.fromkeys(_latin_words(t) for t in terms) if words.strip()]
             for terms in terms_per_field
         ]
 
     def hits(self, folded: str) -> list[int]:
-        # each term is the one group of its alternative: a term counts once, however inflected
-        return [
-            len({m.lastindex for m in pattern.finditer(folded)}) if pattern else 0
-            for pattern in self._patterns
-        ]
+        words = _latin_words(folded)
+        if not words.strip():  # a Chinese text: nothing to look for
+            return [0] * len(self._terms)
+        return [sum(term in words for term in terms) for terms in self._terms]
 
 
 def _green_document(row: GreenCatalogueRow) -> str:
