@@ -3,13 +3,16 @@
 Each area is a document (name, key terms, description). A text is compared with every area by
 character n-gram TF-IDF cosine and, when an embedder is given, by embedding cosine; each signal is
 divided by its best value over the areas, and the two are averaged. Plan areas also gain from
-their key terms found verbatim in the text. Catalogue rows are scored at the third level and
-reported at the second level (二级目录, e.g. "3.1 新能源与清洁能源装备制造"), the level a poster
-picks from.
+their key terms found verbatim in the text. The plan is Chinese: a plan field's document also
+holds its English name, terms and description (translated from its own, in
+``seed_data/taxonomy/plan.json``), and its English terms count as whole words, so that an
+English patent can find its field. Catalogue rows are scored at the third level and reported at
+the second level (二级目录, e.g. "3.1 新能源与清洁能源装备制造"), the level a poster picks from.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -35,7 +38,47 @@ class AreaCandidate:
 
 
 def _plan_document(area: PlanArea) -> str:
-    return f"{area.name} {' '.join(area.terms)} {area.description}"
+    # one document in both languages: on the train texts with a field it ranked better than a
+    # document per language scored by the better one (seed_data/classification/README.md)
+    english = f"{area.name_en} {'; '.join(area.terms_en)} {area.description_en}".strip()
+    return f"{area.name} {' '.join(area.terms)} {area.description} {english}".strip()
+
+
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _singular(word: str) -> str:
+    """A crude singular, the same for a term's words and a text's: "batteries" and "battery",
+    "ships" and "ship" meet; two words it merges by mistake are rare and short."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _latin_words(folded: str) -> str:
+    """The text's Latin words, singular, between spaces (" lithium ion battery ")."""
+    return f" {' '.join(_singular(w) for w in _LATIN_WORD.findall(folded))} "
+
+
+class _EnglishTerms:
+    """Counts which of each field's English terms occur in a folded text as whole words, with
+    their plurals and with spaces or hyphens alike between words ("lithium-ion batteries")."""
+
+    def __init__(self, terms_per_field: Sequence[Sequence[str]]):
+        self._terms = [
+            [words for words in dict.fromkeys(_latin_words(t) for t in terms) if words.strip()]
+            for terms in terms_per_field
+        ]
+
+    def hits(self, folded: str) -> list[int]:
+        words = _latin_words(folded)
+        if not words.strip():  # a Chinese text: nothing to look for
+            return [0] * len(self._terms)
+        return [sum(term in words for term in terms) for terms in self._terms]
 
 
 def _green_document(row: GreenCatalogueRow) -> str:
@@ -89,6 +132,21 @@ class AreaClassifier:
         )
         self._plan_terms = [[normalize(t) for t in a.terms] for a in self.plan_fields]
         self._plan_term_finder = TermFinder(t for terms in self._plan_terms for t in terms)
+        self._english_terms = _EnglishTerms(
+            [[normalize(t) for t in a.terms_en] for a in self.plan_fields]
+        )
+
+    def _term_hits(self, folded: str) -> np.ndarray:
+        """Key terms of each field in the folded text (Chinese ones found anywhere, English
+        ones as whole words), at most three."""
+        present = self._plan_term_finder.found_in(folded)
+        english = self._english_terms.hits(folded)
+        return np.array(
+            [
+                min(3, len(present.intersection(terms)) + extra)
+                for terms, extra in zip(self._plan_terms, english, strict=True)
+            ]
+        )
 
     def suggest(
         self, text: str, *, limit: int = 3, exclude_green_codes: Collection[str] = ()
@@ -111,9 +169,7 @@ class AreaClassifier:
         if self._plan_index is None:
             return []
         scores = self._plan_index.similarities(text, query)
-        folded = normalize(text)
-        hits = np.array([min(3, sum(t in folded for t in terms)) for terms in self._plan_terms])
-        scores = scores + _TERM_BONUS * hits
+        scores = scores + _TERM_BONUS * self._term_hits(normalize(text))
         scores = scores / max(float(scores.max()), 1e-9)
         order = np.argsort(-scores)[:limit]
         return [
@@ -132,11 +188,7 @@ class AreaClassifier:
         if self._plan_index is None:
             return found
         folded = [normalize(text) for text in texts]
-        hits = np.zeros((len(texts), len(self._plan_terms)))
-        for row, text in enumerate(folded):
-            present = self._plan_term_finder.found_in(text)
-            if present:
-                hits[row] = [min(3, len(present.intersection(t))) for t in self._plan_terms]
+        hits = np.array([self._term_hits(text) for text in folded]).reshape(len(texts), -1)
         with_hits = np.flatnonzero(hits.any(axis=1))
         if not len(with_hits):
             return found

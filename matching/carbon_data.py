@@ -40,6 +40,7 @@ class LabeledText:
     ref: str
     split: str = ""
     area: str = ""  # plan field code, where the text was labeled with one
+    group: str = ""  # texts sharing wording (a plan sentence and its clauses) share a group
 
 
 @cache
@@ -59,7 +60,7 @@ def carbon_rules(path: Path = CARBON_SEED_DIR / "rules.json") -> tuple[CarbonRul
 
 def read_labeled_texts(path: Path) -> list[LabeledText]:
     """Rows of a CSV with ``text`` and a label column (``carbon_type``, ``label`` or ``area``);
-    ``split`` and ``area`` columns are kept when present."""
+    ``split``, ``area`` and ``group`` columns are kept when present."""
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     items = []
@@ -73,6 +74,7 @@ def read_labeled_texts(path: Path) -> list[LabeledText]:
                 row.get("ref", ""),
                 (row.get("split") or "").strip(),
                 (row.get("area") or "").strip(),
+                (row.get("group") or "").strip(),
             )
         )
     return items

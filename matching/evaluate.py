@@ -199,8 +199,14 @@ def macro_f1(confusion: Sequence[Sequence[int]]) -> float:
 def evaluate_classifier(
     name: str, items: Sequence[LabeledText], classify: Callable[[str], str]
 ) -> ClassificationReport:
+    return classification_report(name, items, [classify(item.text) for item in items])
+
+
+def classification_report(
+    name: str, items: Sequence[LabeledText], predicted: Sequence[str]
+) -> ClassificationReport:
+    """Scores of ``predicted`` (one label per item, in order) against the items' labels."""
     truth = [item.label for item in items]
-    predicted = [classify(item.text) for item in items]
     labels = sorted(set(truth) | set(predicted))
     matrix = confusion_matrix(truth, predicted, labels)
     correct = sum(matrix[i][i] for i in range(len(labels)))

@@ -4,6 +4,8 @@
   embedder alone and the hybrid (``MatchWeights``), as ``RankingMetrics`` rows;
 - ``evaluate_carbon``: the carbon classifier on the test split of a labeled set, its examples
   being the set's train split (seed_data/classification/carbon_labeled.csv by default);
+- ``evaluate_carbon_leave_one_out``: the same classifier on the train split itself, each text
+  classified with its group left out of the examples (the figures that choices are made on);
 - ``evaluate_area_on_labeled``: top-1 / top-3 plan-field suggestions on the texts of a labeled set
   that carry a plan field;
 - ``evaluate_area_on_catalogue``: the catalogue's own rows (说明 -> 一级目录 / 二级目录), each
@@ -34,6 +36,7 @@ from matching.evaluate import (
     ClassificationReport,
     LabeledPairs,
     RankingMetrics,
+    classification_report,
     evaluate_classifier,
     evaluate_ranker,
     read_labeled_pairs,
@@ -161,6 +164,29 @@ def evaluate_carbon(
     return evaluate_classifier(
         "carbon type", test, lambda text: classifier.classify(text).carbon_type
     )
+
+
+def evaluate_carbon_leave_one_out(
+    embedder: TextEmbedder | None, path: Path | None = None
+) -> ClassificationReport:
+    """The classifier built on the train rows of ``path``, measured on those rows: each text is
+    classified with the examples of its group (itself, or the plan sentence, clauses and field
+    that share its wording) left out, as the split keeps a group on one side. Each train text is
+    embedded once, as an example; the test rows are not read."""
+    rows = labeled_set() if path is None else read_labeled_texts(path)
+    train = [row for row in rows if row.split == TRAIN]
+    if not train:
+        raise ValueError("no row has split = train")
+    classifier = CarbonClassifier(embedder, examples=train)
+    folds: dict[str, list[int]] = {}
+    for i, row in enumerate(train):
+        folds.setdefault(row.group or f"#{i}", []).append(i)
+    predicted = [""] * len(train)
+    for fold in folds.values():
+        held_out = classifier.without(fold)
+        for i in fold:
+            predicted[i] = held_out.classify(train[i].text).carbon_type
+    return classification_report("carbon type, train leave-one-out", train, predicted)
 
 
 @dataclass(frozen=True)

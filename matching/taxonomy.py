@@ -28,6 +28,10 @@ class PlanArea:
     level: str  # "action" | "field"
     terms: tuple[str, ...]
     description: str
+    # the plan is Chinese; these translate its terms and description so English texts match too
+    name_en: str = ""
+    terms_en: tuple[str, ...] = ()
+    description_en: str = ""
 
     @property
     def action(self) -> str:
@@ -68,6 +72,9 @@ def plan_areas(path: Path = PLAN_FILE) -> tuple[PlanArea, ...]:
             level=str(item.get("level", "field")),
             terms=tuple(str(term) for term in item.get("terms", [])),
             description=str(item.get("description", "")),
+            name_en=str(item.get("name_en") or ""),
+            terms_en=tuple(str(term) for term in item.get("terms_en", [])),
+            description_en=str(item.get("description_en") or ""),
         )
         for item in json.loads(path.read_text(encoding="utf-8"))
     )

@@ -14,6 +14,7 @@ from matching.evaluations import (
     evaluate_area_on_catalogue,
     evaluate_area_on_labeled,
     evaluate_carbon,
+    evaluate_carbon_leave_one_out,
 )
 from portal.classification import service
 from portal.classification.runs import classify_each
@@ -71,17 +72,35 @@ def _print_report(report: ClassificationReport) -> None:
     is_flag=True,
     help="Also classify the official catalogue's own rows (说明 -> 一级/二级目录), each left out.",
 )
-def evaluate_command(labeled_file: Path | None, area_file: Path, catalogue: bool) -> None:
+@click.option(
+    "--leave-one-out",
+    is_flag=True,
+    help="Measure the carbon type on the train rows instead, each with its group left out of "
+    "the examples (the figures to tune on); the test rows are not read.",
+)
+def evaluate_command(
+    labeled_file: Path | None, area_file: Path, catalogue: bool, leave_one_out: bool
+) -> None:
     """Accuracy, macro-F1, recall per label and confusion matrix of the carbon-type classifier on
     the test rows of LABELED_FILE (CSV with `text`, `carbon_type` and `split`; a file without
     `split` is measured whole), its examples being the file's train rows; then top-1 / top-3 of
     the plan-field suggestions on the file's texts that carry an `area`, and on the texts of
     --area-file (none of them the plan's own sentences). Without LABELED_FILE, the project's
-    labeled set (seed_data/classification/carbon_labeled.csv)."""
+    labeled set (seed_data/classification/carbon_labeled.csv). With --leave-one-out, only the
+    carbon type, on the train rows."""
     path = labeled_file or LABELED_FILE
     embedder = get_embedder()
     click.echo(f"embedder: {embedder.name} ({embedder.dim} dimensions)")
     started = time.perf_counter()
+    if leave_one_out:
+        try:
+            report = evaluate_carbon_leave_one_out(embedder, path)
+        except (KeyError, ValueError) as exc:
+            raise click.ClickException(f"cannot read {path}: {exc}") from exc
+        seconds = time.perf_counter() - started
+        click.echo(f"carbon type on the train rows of {path} ({seconds:.1f} s)")
+        _print_report(report)
+        return
     try:
         carbon = evaluate_carbon(embedder, path)
         area = evaluate_area_on_labeled(embedder, path)

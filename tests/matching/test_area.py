@@ -1,6 +1,6 @@
 import pytest
 
-from matching.area import AreaClassifier
+from matching.area import AreaClassifier, _EnglishTerms
 from matching.evaluations import evaluate_area_on_catalogue
 from matching.taxonomy import green_catalogue_rows, plan_areas, split_code
 
@@ -44,3 +44,17 @@ def test_catalogue_rows_classify_their_own_categories_lexically():
     assert level2.count == len(green_catalogue_rows())
     # each row is left out of the index; measured without an embedder: see matching/README.md
     assert level1.accuracy >= 0.6 and level2.accuracy >= 0.4
+
+
+def test_an_english_text_finds_its_field_without_an_embedder(classifier):
+    # the field's English terms and description: no Chinese word in the text
+    text = "Shore power supply for berthed ships at a container terminal"
+    assert classifier.suggest(text)[0].code == "A03.05"
+    assert classifier.plan_fields_of([text, "今天天气不错"])[0].code == "A03.05"
+
+
+def test_english_terms_count_as_whole_words_with_their_plurals():
+    terms = _EnglishTerms([["port", "lithium-ion battery"], ["ship"]])
+    assert terms.hits("we support the relationship") == [0, 0]
+    assert terms.hits("ports and lithium ion batteries; a lithium-ion battery") == [2, 0]
+    assert terms.hits("ships") == [0, 1]

@@ -14,7 +14,11 @@ from matching.carbon_data import (
     labeled_set,
     labeled_split,
 )
-from matching.evaluations import evaluate_area_on_labeled, evaluate_carbon
+from matching.evaluations import (
+    evaluate_area_on_labeled,
+    evaluate_carbon,
+    evaluate_carbon_leave_one_out,
+)
 from matching.taxonomy import plan_areas
 
 
@@ -58,7 +62,9 @@ def test_empty_text_is_none_with_zero_confidence(rules_only):
 def test_learned_layer_names_the_nearest_example():
     embedder = LexicalEmbedder(["光伏发电", "风力发电", "污水处理", "森林碳汇"])
     result = CarbonClassifier(embedder).classify("风力发电机组")
-    assert any(reason.startswith("示例") for reason in result.reasons)
+    assert any(reason.startswith("示例：最相近") for reason in result.reasons)
+    # the regression beside the neighbours names its verdict too
+    assert any(reason.startswith("示例：按全部") and "概率" in reason for reason in result.reasons)
 
 
 def test_organization_follows_its_typed_items():
@@ -129,3 +135,44 @@ def test_evaluation_runs_on_the_test_split_with_the_fallback_embedder():
     independent = evaluate_area_on_labeled(None, AREA_LABELED_FILE)
     assert independent.count >= 150
     assert 0 < independent.top1 <= independent.top3 <= 1
+
+
+def test_without_leaves_examples_out_and_keeps_their_vectors():
+    examples = [e for e in labeled_examples()[:6]]
+    embedder = LexicalEmbedder([e.text for e in examples])
+    classifier = CarbonClassifier(embedder, examples=examples)
+    held_out = classifier.without([0, 2])
+    assert held_out.examples == [examples[i] for i in (1, 3, 4, 5)]
+    assert held_out._example_vectors.shape[0] == 4
+    assert len(classifier.examples) == 6  # the original is untouched
+
+
+def _write_labeled(path, rows):
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "carbon_type", "group", "split"])
+        writer.writerows(rows)
+    return path
+
+
+def test_leave_one_out_holds_out_each_group_and_reads_no_test_row(tmp_path):
+    rows = [
+        # two texts sharing their wording, no rule term in them: only each other can make them 低碳
+        ("甲乙丙丁戊己庚辛壬癸之改进方案一", "low", "g1", "train"),
+        ("甲乙丙丁戊己庚辛壬癸之改进方案二", "low", "g1", "train"),
+        ("中药复方治疗高血压的临床观察", "none", "", "train"),
+        ("古代诗词的意象研究", "none", "", "train"),
+        ("城市历史街区的保护与更新", "none", "", "train"),
+        ("红树林与海草床蓝碳增汇技术", "negative", "", "test"),
+    ]
+    embedder = LexicalEmbedder([text for text, *_ in rows])
+    report = evaluate_carbon_leave_one_out(embedder, _write_labeled(tmp_path / "a.csv", rows))
+    assert report.count == 5
+    assert "negative" not in report.labels  # the test row is neither measured nor an example
+    assert report.recall() == {"low": 0.0, "none": 1.0}
+    # the same texts without their group: each one's mate votes, as a test text's never could
+    ungrouped = [(text, label, "", split) for text, label, _, split in rows]
+    leaky = evaluate_carbon_leave_one_out(embedder, _write_labeled(tmp_path / "b.csv", ungrouped))
+    assert leaky.recall()["low"] == 1.0
+    with pytest.raises(ValueError, match="train"):
+        evaluate_carbon_leave_one_out(embedder, AREA_LABELED_FILE)

@@ -97,3 +97,29 @@ def test_evaluate_measures_the_test_split_and_the_plan_fields(
     assert "recall per label: low " in result.output and "negative " in result.output
     assert "plan field on " in result.output and "top-3 " in result.output
     assert f"texts of {AREA_LABELED_FILE.name}: top-1 " in result.output
+
+
+def test_evaluate_leave_one_out_measures_the_train_rows_only(
+    app: Flask, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    labeled = tmp_path / "split.csv"
+    labeled.write_text(
+        "text,carbon_type,group,split\n"
+        "碳汇造林与二氧化碳捕集封存,negative,,train\n"
+        "屋顶分布式光伏发电与储能一体化系统,zero,,train\n"
+        "工业锅炉余热回收与节能改造,low,,train\n"
+        "今天天气不错,none,,train\n"
+        "红树林蓝碳增汇,negative,,test\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["classify", "evaluate", str(labeled), "--leave-one-out"])
+    assert result.exit_code == 0, result.output
+    assert f"carbon type on the train rows of {labeled}" in result.output
+    assert "carbon type, train leave-one-out: 4 texts, accuracy " in result.output
+    assert "recall per label: low " in result.output
+    assert "true \\ predicted" in result.output
+    assert "plan field" not in result.output  # only the carbon type is measured
+    no_train = tmp_path / "unsplit.csv"
+    no_train.write_text("text,carbon_type\n光伏,zero\n", encoding="utf-8")
+    refused = runner.invoke(args=["classify", "evaluate", str(no_train), "--leave-one-out"])
+    assert refused.exit_code != 0 and "no row has split = train" in refused.output

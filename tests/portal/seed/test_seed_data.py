@@ -109,6 +109,14 @@ def test_taxonomy_entries_are_complete(taxonomy: list[dict]) -> None:
         assert area["carbon_type"] in {"negative", "zero", "low", None}
 
 
+def test_taxonomy_fields_are_translated(taxonomy: list[dict]) -> None:
+    # English texts (patents) are matched to the fields by these
+    for field in (a for a in taxonomy if a["level"] == "field"):
+        english = [field["description_en"], *field["terms_en"]]
+        assert all(text and not re.search(r"[\u4e00-\u9fff]", text) for text in english)
+        assert len(set(field["terms_en"])) == len(field["terms_en"]) >= 10, field["code"]
+
+
 def test_taxonomy_carbon_types_follow_the_design(taxonomy: list[dict]) -> None:
     by_name = {area["name"]: area["carbon_type"] for area in taxonomy}
     assert by_name["CCUS 技术"] == "negative"
