@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from search import embedded as embedded_module
 from search.documents import SearchDocument, SearchQuery
 from search.embedded import EmbeddedBackend
 
@@ -72,3 +73,19 @@ def test_a_lone_character_finds_every_occurrence_without_indexed_unigrams(tmp_pa
     store.delete("technology", 3)
     assert "液氢" not in _terms_in_index(store)
     store.close()
+
+
+def test_fts5_keeps_a_whole_bulk_batch_in_memory_also_in_an_older_index(tmp_path) -> None:
+    """A bulk batch becomes one FTS5 segment (not one per MiB of postings), set on every open."""
+    path = tmp_path / "s.sqlite3"
+    store = EmbeddedBackend(path)
+    hash_size = "SELECT v FROM fts_config WHERE k = 'hashsize'"
+    assert store._db.execute(hash_size).fetchone() == (embedded_module.FTS5_HASH_SIZE,)
+    store.bulk_index([_doc(1, "屋顶太阳能发电", "太阳能组件效率高。")])
+    store._db.execute("DELETE FROM fts_config WHERE k = 'hashsize'")  # as made before the setting
+    store.close()
+
+    reopened = EmbeddedBackend(path)
+    assert reopened._db.execute(hash_size).fetchone() == (embedded_module.FTS5_HASH_SIZE,)
+    assert [h.doc_id for h in reopened.search(SearchQuery("太阳能", mode="lexical")).hits] == [1]
+    reopened.close()
