@@ -609,9 +609,13 @@ class EmbeddedBackend(RankedBackend):
         merges leave them free at the end (46 MiB at 100k documents in batches of 5,000).
         """
         free = self._db.execute("PRAGMA freelist_count").fetchone()[0]
-        if free > FREE_PAGES_KEPT:
+        if free <= FREE_PAGES_KEPT:
+            return
+        try:
             # executescript steps the pragma to its end; execute frees one page a step.
             self._db.executescript("PRAGMA incremental_vacuum")
+        except sqlite3.OperationalError as error:  # another writer holds the file: next time
+            log.info("free pages of %s not given back: %s", self.path, error)
 
     def _write_rows(self, items: list[tuple[SearchDocument, IndexedText]]) -> None:
         """Replace the documents in ``items``; one statement per table for the whole batch."""
