@@ -96,6 +96,8 @@ class RankedBackend(ABC):
     name: str
     # The character tokens indexed (queries are matched to them by each backend).
     char_grams: CharGrams = staticmethod(char_ngrams_normalized)
+    # Documents per batch of a bulk write (one ``_write_batch`` call each).
+    bulk_batch: int = BULK_BATCH
 
     def __init__(self, vectorizer: TextEmbedder | None, min_similarity: float) -> None:
         self.vectorizer = vectorizer
@@ -161,7 +163,7 @@ class RankedBackend(ABC):
         """Write ``docs`` in batches, tokenizing (and embedding) each batch while the one before
         it is written: SQLite and HTTP calls release the GIL, so on two cores the two overlap."""
         written = 0
-        batches = batched(docs, BULK_BATCH)
+        batches = batched(docs, self.bulk_batch)
         batch = next(batches, None)
         with ThreadPoolExecutor(max_workers=1) as writer:
             pending: Future[None] | None = None

@@ -55,7 +55,7 @@ def test_browsing_counts_exactly_whatever_the_window(backend, monkeypatch):
 
 
 def test_batches_replace_documents_and_the_last_copy_wins(backend, monkeypatch):
-    monkeypatch.setattr(backend_module, "BULK_BATCH", 3)
+    monkeypatch.setattr(backend, "bulk_batch", 3)
     renamed = SearchDocument("technology", 2, "氢燃料电池热电联供", "氢能热电联供系统。")
     assert backend.bulk_index([*STORAGE, renamed]) == 9
     assert backend.count("technology") == 8

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from search import embedded as embedded_module
 from search.documents import SearchDocument, SearchQuery
 from search.embedded import EmbeddedBackend
 
@@ -71,4 +72,34 @@ def test_a_lone_character_finds_every_occurrence_without_indexed_unigrams(tmp_pa
     assert sorted(h.doc_id for h in found.hits) == [1, 2, 3, 4]
     store.delete("technology", 3)
     assert "液氢" not in _terms_in_index(store)
+    store.close()
+
+
+def test_fts5_keeps_a_whole_bulk_batch_in_memory_also_in_an_older_index(tmp_path) -> None:
+    """A bulk batch becomes one FTS5 segment (not one per MiB of postings), set on every open."""
+    path = tmp_path / "s.sqlite3"
+    store = EmbeddedBackend(path)
+    hash_size = "SELECT v FROM fts_config WHERE k = 'hashsize'"
+    assert store._db.execute(hash_size).fetchone() == (embedded_module.FTS5_HASH_SIZE,)
+    store.bulk_index([_doc(1, "屋顶太阳能发电", "太阳能组件效率高。")])
+    store._db.execute("DELETE FROM fts_config WHERE k = 'hashsize'")  # as made before the setting
+    store.close()
+
+    reopened = EmbeddedBackend(path)
+    assert reopened._db.execute(hash_size).fetchone() == (embedded_module.FTS5_HASH_SIZE,)
+    assert [h.doc_id for h in reopened.search(SearchQuery("太阳能", mode="lexical")).hits] == [1]
+    reopened.close()
+
+
+def test_a_bulk_load_gives_free_pages_back_to_the_file_system(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(embedded_module, "FREE_PAGES_KEPT", 0)
+    store = EmbeddedBackend(tmp_path / "s.sqlite3")
+    free_pages = "PRAGMA freelist_count"
+    many = [_doc(i, f"光伏组件{i}", "屋顶太阳能组件效率高。" * 50) for i in range(1, 200)]
+    store.bulk_index(many)
+    store.recreate("technology")  # frees the pages every document took
+    assert store._db.execute(free_pages).fetchone()[0] > 10
+    store.bulk_index(many[:1])
+    assert store._db.execute(free_pages).fetchone()[0] == 0
+    assert [h.doc_id for h in store.search(SearchQuery("太阳能", mode="lexical")).hits] == [1]
     store.close()
