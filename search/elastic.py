@@ -233,6 +233,8 @@ class ElasticsearchBackend(RankedBackend):
 
         ``BULK_CONCURRENCY`` bulk requests are in flight while the next batch is tokenized: the
         node indexes one request on one thread, so a single request at a time left a core idle.
+        Two batches may land in either order, so ``docs`` should hold each document once (as a
+        database query gives them); ``bulk_index`` keeps the order.
         """
         new_index = self._create_index(doc_type, bulk_load=True)
         in_flight: deque[Future[None]] = deque()
