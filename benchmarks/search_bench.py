@@ -61,16 +61,35 @@ def percentiles(samples: list[float]) -> str:
     return f"p50 {cuts[49]:7.1f} ms  p95 {cuts[94]:7.1f} ms  p99 {cuts[98]:7.1f} ms"
 
 
+def server_cpu_s(backend: RankedBackend) -> float | None:
+    """CPU seconds the Elasticsearch node has used so far (None for the embedded backend, whose
+    work is all in this process)."""
+    if not isinstance(backend, ElasticsearchBackend):
+        return None
+    stats = backend.client.nodes.stats(metric="process", filter_path="nodes.*.process.cpu")
+    return sum(n["process"]["cpu"]["total_in_millis"] for n in stats["nodes"].values()) / 1000
+
+
+def server_cpu_note(backend: RankedBackend, since: float | None, per: int, unit: str) -> str:
+    """The node's CPU since ``since`` per ``unit`` (empty for the embedded backend)."""
+    now = server_cpu_s(backend)
+    if now is None or since is None:
+        return ""
+    return f"; {(now - since) / per * 1000:.2f} ms server CPU a {unit}"
+
+
 def bench_lexical_indexing(backend: RankedBackend, docs: list[SearchDocument]) -> None:
     """Bulk-index throughput of an index without vectors (the lexical side alone)."""
+    server_started = server_cpu_s(backend)
     started, cpu_started = time.perf_counter(), time.process_time()
     backend.reindex("technology", docs)
     index_s = time.perf_counter() - started
     cpu_ms = (time.process_time() - cpu_started) / len(docs) * 1000
+    server = server_cpu_note(backend, server_started, len(docs), "document")
     print(
         f"[{backend.name}] lexical only: indexed {len(docs):,} docs in {index_s:.1f} s "
-        f"({len(docs) / index_s:,.0f} docs/s; {cpu_ms:.2f} ms CPU a document in this process; "
-        f"load average {os.getloadavg()[0]:.1f})"
+        f"({len(docs) / index_s:,.0f} docs/s; {cpu_ms:.2f} ms CPU a document in this process"
+        f"{server}; load average {os.getloadavg()[0]:.1f})"
     )
 
 
@@ -93,13 +112,15 @@ def bench_backend(backend: RankedBackend, docs: list[SearchDocument], queries: l
         SearchDocument(d.doc_type, d.doc_id, d.title, d.body, d.facets, v)
         for d, v in zip(docs, vectors, strict=True)
     ]
+    server_started = server_cpu_s(backend)
     started, cpu_started = time.perf_counter(), time.process_time()
     backend.reindex("technology", with_vectors)
     index_s = time.perf_counter() - started
     cpu_s = time.process_time() - cpu_started
+    server = server_cpu_note(backend, server_started, len(docs), "document")
     print(
         f"[{backend.name}] indexed {len(docs):,} docs in {index_s:.1f} s "
-        f"({len(docs) / index_s:,.0f} docs/s; {cpu_s:.1f} s CPU in this process; "
+        f"({len(docs) / index_s:,.0f} docs/s; {cpu_s:.1f} s CPU in this process{server}; "
         f"load average {os.getloadavg()[0]:.1f}; document embedding by {vectorizer.name} "
         f"took another {embed_s:.1f} s)"
     )
@@ -111,6 +132,7 @@ def bench_backend(backend: RankedBackend, docs: list[SearchDocument], queries: l
     print(f"[{backend.name}] query embedding ({vectorizer.name}): {per_query:.2f} ms/query")
     for mode in ("lexical", "vector", "hybrid"):
         samples, cpu_samples, exact = [], [], 0
+        server_started = server_cpu_s(backend)
         for text in queries:
             query = SearchQuery(text, mode=mode)
             started, cpu_started = time.perf_counter(), time.process_time()
@@ -119,10 +141,11 @@ def bench_backend(backend: RankedBackend, docs: list[SearchDocument], queries: l
             cpu_samples.append((time.process_time() - cpu_started) * 1000)
             exact += result.total_exact
         cpu_cuts = statistics.quantiles(cpu_samples, n=100, method="inclusive")
+        server = server_cpu_note(backend, server_started, len(queries), "query (mean)")
         print(
             f"[{backend.name}] {mode:<8} {percentiles(samples)}  ({len(queries)} queries, "
             f"{exact} with exact totals; CPU in this process p50 {cpu_cuts[49]:.1f} ms "
-            f"p95 {cpu_cuts[94]:.1f} ms; load average {os.getloadavg()[0]:.1f})"
+            f"p95 {cpu_cuts[94]:.1f} ms{server}; load average {os.getloadavg()[0]:.1f})"
         )
 
 

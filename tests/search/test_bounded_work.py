@@ -108,3 +108,24 @@ def test_vector_side_applies_type_and_facet_filters(backend, mode):
     assert sorted(keys(result)) == [("technology", n) for n in (2, 4, 6, 8)]
     by_trl = backend.search(SearchQuery("储能电站", mode=mode, trl_min=2, trl_max=3))
     assert sorted(keys(by_trl)) == [("technology", 1), ("technology", 2)]
+
+
+def test_hybrid_counts_a_document_found_by_both_sides_once(backend: RankedBackend):
+    backend.bulk_index(STORAGE)
+    result = backend.search(SearchQuery("储能电站", mode="hybrid"))
+    assert len(result.hits) == 8
+    assert result.total == 8 and result.total_exact
+    assert result.facets["area"] == {"A01": 4, "A02": 4}
+    assert result.facets["doc_type"] == {"technology": 8}
+    assert result.facets["trl"] == {str(level): 1 for level in range(2, 10)}
+
+
+def test_a_reindex_of_many_batches_keeps_every_document(backend, monkeypatch):
+    monkeypatch.setattr(backend_module, "BULK_BATCH", 2)
+    assert backend.reindex("technology", STORAGE) == 8
+    assert backend.count("technology") == 8
+    result = backend.search(SearchQuery("储能", mode="lexical"))
+    assert sorted(keys(result)) == [doc.key for doc in STORAGE]
+    for doc in STORAGE:
+        found = backend.search(SearchQuery(doc.body, mode="vector", per_page=1))
+        assert keys(found) == [doc.key]
