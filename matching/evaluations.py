@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -195,6 +195,14 @@ class AreaReport:
     count: int
     top1: float
     top3: float
+    # Per script of the text ("Chinese", "English"): (texts, top-1, top-3). English texts only
+    # match through the fields' English terms, so they are reported apart.
+    by_script: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+    action_top1: float = 0.0  # the first field's plan action (A01, ...) is the right one
+
+
+def _script(text: str) -> str:
+    return "Chinese" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "English"
 
 
 def evaluate_area_on_labeled(
@@ -206,14 +214,33 @@ def evaluate_area_on_labeled(
     """
     items = [row for row in read_labeled_texts(path) if row.area]
     classifier = AreaClassifier(embedder, green_rows=())
-    top1 = top3 = 0
+    hits: dict[str, list[tuple[bool, bool]]] = {}
+    action_hits = 0
     for item in items:
         query = embedder.embed_query(item.text) if embedder else None
         codes = [c.code for c in classifier.suggest_plan(item.text, query, 3)]
-        top1 += codes[:1] == [item.area]
-        top3 += item.area in codes
-    count = len(items)
-    return AreaReport("plan field", count, top1 / max(count, 1), top3 / max(count, 1))
+        hits.setdefault(_script(item.text), []).append(
+            (codes[:1] == [item.area], item.area in codes)
+        )
+        action_hits += bool(codes) and codes[0].split(".")[0] == item.area.split(".")[0]
+
+    def rates(pairs: list[tuple[bool, bool]]) -> tuple[int, float, float]:
+        count = len(pairs)
+        return (
+            count,
+            sum(a for a, _ in pairs) / max(count, 1),
+            sum(b for _, b in pairs) / max(count, 1),
+        )
+
+    count, top1, top3 = rates([pair for pairs in hits.values() for pair in pairs])
+    return AreaReport(
+        "plan field",
+        count,
+        top1,
+        top3,
+        by_script={script: rates(pairs) for script, pairs in sorted(hits.items())},
+        action_top1=action_hits / max(count, 1),
+    )
 
 
 def evaluate_area_on_catalogue(

@@ -116,8 +116,11 @@ def evaluate_command(
         )
     click.echo(
         f"{independent.name} on {independent.count} texts of {area_file.name}: "
-        f"top-1 {independent.top1:.3f}, top-3 {independent.top3:.3f}"
+        f"top-1 {independent.top1:.3f}, top-3 {independent.top3:.3f}, "
+        f"plan action of the first {independent.action_top1:.3f}"
     )
+    for script, (count, top1, top3) in independent.by_script.items():
+        click.echo(f"  {script} texts: {count}, top-1 {top1:.3f}, top-3 {top3:.3f}")
     if catalogue:
         started = time.perf_counter()
         reports = evaluate_area_on_catalogue(embedder)

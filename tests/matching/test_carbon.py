@@ -135,6 +135,10 @@ def test_evaluation_runs_on_the_test_split_with_the_fallback_embedder():
     independent = evaluate_area_on_labeled(None, AREA_LABELED_FILE)
     assert independent.count >= 150
     assert 0 < independent.top1 <= independent.top3 <= 1
+    assert independent.top1 <= independent.action_top1 <= 1
+    # The set holds Chinese texts and English patents, reported apart and adding up.
+    assert set(independent.by_script) == {"Chinese", "English"}
+    assert sum(count for count, _, _ in independent.by_script.values()) == independent.count
 
 
 def test_without_leaves_examples_out_and_keeps_their_vectors():

@@ -68,6 +68,8 @@ def test_evaluate_prints_accuracy_f1_and_confusion(
     assert result.exit_code == 0, result.output
     assert "carbon type: 4 texts, accuracy 1.000, macro-F1 1.000" in result.output
     assert "plan field on 1 texts of fields.csv: top-1 " in result.output
+    assert "plan action of the first " in result.output
+    assert "  Chinese texts: 1, top-1 " in result.output
     assert "true \\ predicted" in result.output
     labels = ["low", "negative", "none", "zero"]
     rows = [line.split() for line in result.output.splitlines() if line[:8].strip() in labels]
